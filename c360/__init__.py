@@ -1,0 +1,1 @@
+"""Shared plumbing for every Customer 360 process: settings, logging, gRPC, Kafka, Mongo."""

@@ -1,0 +1,1 @@
+"""The four backend services, each a separate process with its own database."""
