@@ -1,0 +1,129 @@
+"""The consume loop every service uses: at-least-once, commit after success, dead-letter poison.
+
+A handler raises `PoisonMessage` for a record that can never be processed (bad
+JSON, schema violation): the record goes to `<topic>.dlq` with the reason in a
+header and the loop moves on. Any other exception is treated as transient (the
+store is down, a dependency is slow): the same record is retried with backoff
+and nothing after it is committed, so no event is lost and, since handlers are
+idempotent, none is applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeAlias
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from c360.kafka.publisher import KafkaPublisher
+from c360.kafka.topics import dead_letter_topic
+from c360.logging import set_correlation_id
+
+log = logging.getLogger(__name__)
+
+Record: TypeAlias = Any  # aiokafka's ConsumerRecord[bytes, bytes]; aiokafka ships no type hints
+RecordHandler = Callable[[Record], Awaitable[None]]
+
+REASON_HEADER = "dlq-reason"
+CORRELATION_HEADER = "x-correlation-id"
+
+
+class PoisonMessage(Exception):
+    """A record that no retry will fix; it belongs in the dead-letter topic."""
+
+
+def header(record: Record, name: str) -> str | None:
+    for key, value in record.headers or ():
+        if key == name:
+            return bytes(value).decode(errors="replace")
+    return None
+
+
+class ConsumerLoop:
+    def __init__(
+        self,
+        *,
+        bootstrap: str,
+        group_id: str,
+        topics: list[str],
+        handler: RecordHandler,
+        dead_letters: KafkaPublisher,
+        max_batch: int = 500,
+        max_backoff_seconds: float = 5.0,
+    ) -> None:
+        self._topics = topics
+        self._handler = handler
+        self._dead_letters = dead_letters
+        self._max_batch = max_batch
+        self._max_backoff = max_backoff_seconds
+        self._consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap,
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=5_000,
+        )
+        self._stopping = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consumes until `stop` is set; the record in hand is finished and committed first."""
+        self._stopping = stop
+        await self._consumer.start()
+        try:
+            while not self._stopping.is_set():
+                batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_batch)
+                for partition, records in batches.items():
+                    await self._process_partition(partition, records)
+        finally:
+            await self._consumer.stop()
+
+    async def _process_partition(self, partition: TopicPartition, records: list[Record]) -> None:
+        """Commits once per batch: a crash mid-batch redelivers records the idempotent handler skips."""
+        next_offset = None
+        for record in records:
+            if self._stopping.is_set():
+                break
+            await self._process_with_retry(record)
+            next_offset = record.offset + 1
+        if next_offset is not None:
+            await self._consumer.commit({partition: next_offset})
+
+    async def _process_with_retry(self, record: Record) -> None:
+        backoff = 0.1
+        while True:
+            set_correlation_id(header(record, CORRELATION_HEADER))
+            try:
+                await self._handler(record)
+                return
+            except PoisonMessage as poison:
+                await self._dead_letter(record, str(poison))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "transient failure, retrying",
+                    extra={"fields": {"topic": record.topic, "offset": record.offset}},
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+
+    async def _dead_letter(self, record: Record, reason: str) -> None:
+        log.warning(
+            "dead-lettered a record",
+            extra={"fields": {"topic": record.topic, "offset": record.offset, "reason": reason}},
+        )
+        headers = [
+            *(record.headers or ()),
+            (REASON_HEADER, reason.encode()),
+            ("dlq-source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+        ]
+        await self._dead_letters.publish(
+            dead_letter_topic(record.topic),
+            key=(record.key or b"").decode(errors="replace"),
+            value=record.value or b"",
+            headers=headers,
+        )

@@ -1,0 +1,28 @@
+"""Publishes records durably (acks=all, idempotent producer), keyed so one customer stays ordered."""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaProducer
+
+Headers = list[tuple[str, bytes]]
+
+
+class KafkaPublisher:
+    def __init__(self, bootstrap: str, client_id: str) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=2,
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def publish(self, topic: str, key: str, value: bytes, headers: Headers | None = None) -> None:
+        """Returns once the broker has the record, so callers may then forget it."""
+        await self._producer.send_and_wait(topic, value=value, key=key.encode(), headers=headers or [])

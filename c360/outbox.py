@@ -1,0 +1,121 @@
+"""Transactional outbox without transactions: events ride inside the document they describe.
+
+A write that changes an aggregate pushes its events onto the same document's
+`outbox` array in the same atomic update, and sets `outbox_pending`. The relay
+then publishes them and pops each one only if it is still at the head, so a
+crash between the write and the publish loses nothing (the sweep finds the
+document again) and a race between relays publishes twice at worst, which the
+consumers' event-id dedupe absorbs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from c360.kafka.publisher import KafkaPublisher
+
+log = logging.getLogger(__name__)
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    event_id: str
+    topic: str
+    key: str
+    value: bytes
+    correlation_id: str = ""
+
+    def to_document(self) -> Document:
+        return {
+            "event_id": self.event_id,
+            "topic": self.topic,
+            "key": self.key,
+            "value": self.value,
+            "correlation_id": self.correlation_id,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Document) -> OutboxRecord:
+        return cls(doc["event_id"], doc["topic"], doc["key"], bytes(doc["value"]), doc.get("correlation_id", ""))
+
+
+def outbox_push(records: list[OutboxRecord]) -> Document:
+    """The update operators that enqueue events beside an aggregate change."""
+    return {
+        "$push": {"outbox": {"$each": [r.to_document() for r in records]}},
+        "$set": {"outbox_pending": True},
+    }
+
+
+def outbox_fields(records: list[OutboxRecord]) -> Document:
+    """The fields of a new document that carry its first events."""
+    return {"outbox": [r.to_document() for r in records], "outbox_pending": bool(records)}
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        publisher: KafkaPublisher,
+        sweep_interval_seconds: float = 1.0,
+    ) -> None:
+        self._collection = collection
+        self._publisher = publisher
+        self._sweep_interval = sweep_interval_seconds
+        self._wakeup = asyncio.Event()
+        self._nudged: set[Any] = set()
+
+    @staticmethod
+    async def ensure_indexes(collection: AsyncCollection[Document]) -> None:
+        await collection.create_index("outbox_pending", name="outbox_pending")
+
+    def nudge(self, doc_id: Any) -> None:
+        """Asks for a prompt publish of one document's events (the fast path after a write)."""
+        self._nudged.add(doc_id)
+        self._wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._sweep_interval)
+            self._wakeup.clear()
+            try:
+                nudged, self._nudged = self._nudged, set()
+                for doc_id in nudged:
+                    await self.flush(doc_id)
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; will retry")
+        await self.sweep()
+
+    async def sweep(self, limit: int = 200) -> int:
+        published = 0
+        cursor = self._collection.find({"outbox_pending": True}, {"_id": 1}).limit(limit)
+        async for doc in cursor:
+            published += await self.flush(doc["_id"])
+        return published
+
+    async def backlog(self) -> int:
+        return await self._collection.count_documents({"outbox_pending": True})
+
+    async def flush(self, doc_id: Any) -> int:
+        doc = await self._collection.find_one({"_id": doc_id}, {"outbox": 1})
+        records = [OutboxRecord.from_document(d) for d in (doc or {}).get("outbox") or []]
+        for record in records:
+            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
+            await self._publisher.publish(record.topic, record.key, record.value, headers)
+            await self._collection.update_one(
+                {"_id": doc_id, "outbox.0.event_id": record.event_id}, {"$pop": {"outbox": -1}}
+            )
+        await self._collection.update_one({"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})
+        return len(records)

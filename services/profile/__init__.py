@@ -1,0 +1,1 @@
+"""Profile service: owns the customer master record (who the customer is)."""

@@ -1,0 +1,32 @@
+"""What the use cases need from storage; the Mongo adapter and the unit-test fake both provide it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from c360.outbox import OutboxRecord
+from services.profile.domain.customer import Customer
+
+
+class DuplicateCustomer(Exception):
+    """A unique rule refused the write; `fields` names which (mobile, ext_ref, referral_code)."""
+
+    def __init__(self, fields: set[str]) -> None:
+        super().__init__(", ".join(sorted(fields)))
+        self.fields = fields
+
+
+class CustomerRepository(Protocol):
+    async def add(self, customer: Customer, events: list[OutboxRecord]) -> None:
+        """Stores a new customer with its events atomically; raises DuplicateCustomer."""
+
+    async def get(self, customer_id: str) -> Customer | None: ...
+
+    async def get_many(self, customer_ids: list[str]) -> list[Customer]: ...
+
+    async def find_by_mobile(self, mobile: str) -> Customer | None: ...
+
+
+class EventNotifier(Protocol):
+    def nudge(self, customer_id: str) -> None:
+        """Asks the outbox relay to publish this customer's pending events now."""

@@ -1,0 +1,46 @@
+"""RegisterCustomer: validate, store with its CustomerRegistered event, let the relay publish."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from c360.errors import Conflict
+from c360.events import new_envelope, to_outbox
+from services.profile.app.ports import CustomerRepository, DuplicateCustomer, EventNotifier
+from services.profile.domain.customer import Customer, ProfileRules, Registration, new_customer, new_referral_code
+from services.profile.proto_mapping import customer_registered
+
+REFERRAL_CODE_ATTEMPTS = 5
+
+
+@dataclass
+class RegisterCustomer:
+    customers: CustomerRepository
+    notifier: EventNotifier
+    rules: ProfileRules
+    events_topic: str
+
+    async def __call__(self, request: Registration) -> Customer:
+        customer_id = uuid.uuid4().hex
+        now = datetime.now(UTC)
+        for _ in range(REFERRAL_CODE_ATTEMPTS):
+            customer = new_customer(request, self.rules, customer_id, now, new_referral_code())
+            envelope = new_envelope(customer.id, producer="profile", occurred_at=now)
+            envelope.customer_registered.CopyFrom(customer_registered(customer))
+            try:
+                await self.customers.add(customer, [to_outbox(envelope, self.events_topic)])
+            except DuplicateCustomer as duplicate:
+                if "mobile" in duplicate.fields:
+                    raise Conflict(
+                        "DUPLICATE_MOBILE", f"A customer with mobile {customer.mobile} already exists.", "mobile"
+                    ) from duplicate
+                if "ext_ref" in duplicate.fields:
+                    raise Conflict(
+                        "DUPLICATE_EXT_REF", f"A customer with ext ref {customer.ext_ref} already exists.", "extRef"
+                    ) from duplicate
+                continue  # a referral code collision: draw another
+            self.notifier.nudge(customer.id)
+            return customer
+        raise RuntimeError("could not draw a unique referral code")

@@ -1,0 +1,69 @@
+"""Wires the profile service: every client is built here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from customer360.profile.v1 import profile_pb2, profile_pb2_grpc
+
+from c360.kafka import topics
+from c360.kafka.publisher import KafkaPublisher
+from c360.mongo import connect
+from c360.outbox import OutboxRelay
+from c360.runtime import run_service
+from c360.settings import InfraSettings
+from services.profile.adapters.mongo_customers import MongoCustomerRepository
+from services.profile.app.queries import CustomerQueries
+from services.profile.app.register_customer import RegisterCustomer
+from services.profile.domain.customer import ProfileRules
+from services.profile.ports.grpc_servicer import ProfileServicer
+from services.profile.settings import ProfileSettings
+
+SERVICE_NAME = profile_pb2.DESCRIPTOR.services_by_name["ProfileService"].full_name
+
+
+@dataclass
+class ProfileService:
+    infra: InfraSettings
+    settings: ProfileSettings
+    customers: MongoCustomerRepository
+    publisher: KafkaPublisher
+    relay: OutboxRelay
+    servicer: ProfileServicer
+
+    async def start(self) -> None:
+        await ensure_profile_topics(self.infra)
+        await self.customers.ensure_indexes()
+        await self.publisher.start()
+
+    async def close(self) -> None:
+        await self.publisher.stop()
+
+    async def run(self) -> None:
+        await run_service(
+            address=self.settings.grpc_address,
+            registrars=[lambda server: profile_pb2_grpc.add_ProfileServiceServicer_to_server(self.servicer, server)],
+            service_names=[SERVICE_NAME],
+            start=self.start,
+            workers=[self.relay.run],
+            close=self.close,
+        )
+
+
+async def ensure_profile_topics(infra: InfraSettings) -> None:
+    await topics.ensure_topics(infra.kafka_bootstrap, [infra.topic(topics.PROFILE_EVENTS)], infra.topic_partitions)
+
+
+def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService:
+    database = connect(infra.mongodb_uri, "profile")[infra.database("profile")]
+    customers = MongoCustomerRepository(database)
+    publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="profile")
+    relay = OutboxRelay(customers.collection, publisher)
+    rules = ProfileRules(
+        default_region=settings.default_region,
+        customer_types=tuple(t.upper() for t in settings.customer_types),
+        default_customer_type=settings.default_customer_type.upper(),
+    )
+    register = RegisterCustomer(customers, relay, rules, infra.topic(topics.PROFILE_EVENTS))
+    servicer = ProfileServicer(register, CustomerQueries(customers, rules))
+    return ProfileService(infra, settings, customers, publisher, relay, servicer)

@@ -1,0 +1,1 @@
+"""Pure rules of the customer record: no I/O, no framework."""

@@ -1,0 +1,1 @@
+"""gRPC servicer: translate in, call the use case, translate out."""
