@@ -15,6 +15,7 @@ MAX_TEXT_LENGTH = 200
 # No 0/O, 1/I/L: a referral code is read aloud and typed from a receipt.
 REFERRAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERRAL_CODE_LENGTH = 7
+PARTNER_SOURCE_PREFIX = "partner:"
 
 
 class CustomerStatus(Enum):
@@ -107,7 +108,8 @@ def new_customer(
     request: Registration, rules: ProfileRules, customer_id: str, now: datetime, referral_code: str
 ) -> Customer:
     first_name = capped(request.first_name, "firstName", MAX_NAME_LENGTH)
-    if not first_name:
+    # A till enrolling a customer by mobile knows no name yet; people registering one must give it.
+    if not first_name and not (request.source or "").startswith(PARTNER_SOURCE_PREFIX):
         raise InvalidInput("REQUIRED", "First name is required.", "firstName")
     customer_type = (request.customer_type or rules.default_customer_type).strip().upper()
     if customer_type not in rules.customer_types:
@@ -118,7 +120,7 @@ def new_customer(
         )
     return Customer(
         id=customer_id,
-        first_name=first_name,
+        first_name=first_name or "",
         last_name=capped(request.last_name, "lastName", MAX_NAME_LENGTH),
         mobile=normalise_mobile(request.mobile, rules.default_region),
         email=normalise_email(request.email),

@@ -1,0 +1,1 @@
+"""Loyalty service: owns points, the ledger and purchase history."""

@@ -1,0 +1,1 @@
+"""Pure rules of points and purchases: no I/O, no framework."""

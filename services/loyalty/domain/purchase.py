@@ -1,0 +1,108 @@
+"""A partner's purchase event, checked and turned into typed values.
+
+Schema validation is done by the caller's validator (compiled once at start-up);
+this module adds the rules a JSON schema cannot say.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+class InvalidPurchase(ValueError):
+    """The event can never be applied; its message is the dead-letter reason."""
+
+
+@dataclass(frozen=True)
+class PurchaseItem:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    name: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    customer_id: str | None = None
+    mobile: str | None = None
+    ext_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseEvent:
+    event_id: str
+    partner_id: str
+    transaction_id: str
+    occurred_at: datetime
+    customer: CustomerRef
+    total: Decimal
+    currency: str
+    items: tuple[PurchaseItem, ...]
+    kind: str = "SALE"
+    receipt_id: str | None = None
+    store_id: str | None = None
+    terminal_id: str | None = None
+    source: str = "IN_STORE"
+    coupon_codes: tuple[str, ...] = ()
+    points_redeemed: int = 0
+    original_transaction_id: str | None = None
+
+    @property
+    def purchase_id(self) -> str:
+        """One id per partner transaction: the natural dedupe key."""
+        return f"{self.partner_id}:{self.transaction_id}"
+
+
+SchemaCheck = Callable[[Any], list[str]]
+
+
+def parse_purchase(raw: bytes, schema_errors: SchemaCheck) -> PurchaseEvent:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidPurchase(f"not JSON: {error}") from error
+    problems = schema_errors(data)
+    if problems:
+        raise InvalidPurchase("schema violation: " + "; ".join(problems[:5]))
+    try:
+        occurred_at = datetime.fromisoformat(data["occurred_at"].replace("Z", "+00:00"))
+        total = Decimal(data["total"])
+        items = tuple(
+            PurchaseItem(
+                sku=item["sku"],
+                quantity=item["quantity"],
+                unit_price=Decimal(item["unit_price"]),
+                name=item.get("name"),
+                category=item.get("category"),
+            )
+            for item in data["items"]
+        )
+    except (ValueError, InvalidOperation) as error:
+        raise InvalidPurchase(f"unreadable value: {error}") from error
+    if occurred_at.tzinfo is None:
+        raise InvalidPurchase("occurred_at must carry a time zone")
+    customer = data["customer"]
+    return PurchaseEvent(
+        event_id=data["event_id"],
+        partner_id=data["partner_id"],
+        transaction_id=data["transaction_id"],
+        occurred_at=occurred_at,
+        customer=CustomerRef(customer.get("customer_id"), customer.get("mobile"), customer.get("ext_ref")),
+        total=total,
+        currency=data["currency"],
+        items=items,
+        kind=data.get("type", "SALE"),
+        receipt_id=data.get("receipt_id"),
+        store_id=data.get("store_id"),
+        terminal_id=data.get("terminal_id"),
+        source=data.get("source", "IN_STORE"),
+        coupon_codes=tuple(data.get("coupon_codes") or ()),
+        points_redeemed=data.get("points_redeemed", 0),
+        original_transaction_id=data.get("original_transaction_id"),
+    )
