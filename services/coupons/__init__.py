@@ -1,0 +1,1 @@
+"""Coupons service: owns coupon campaigns and every coupon a customer holds."""

@@ -1,0 +1,1 @@
+"""Pure rules of campaigns and coupons: no I/O."""

@@ -1,0 +1,1 @@
+"""Messaging service: owns every communication with the customer."""
