@@ -1,0 +1,80 @@
+"""The ASGI application: GraphQL (with GraphiQL in local mode), health and readiness endpoints."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from c360.logging import set_correlation_id
+from gateway.auth import AuthenticationFailed, Principal, authenticate
+from gateway.backends import Backends
+from gateway.context import GatewayContext
+from gateway.loaders import Loaders
+from gateway.schema import schema
+from gateway.settings import GatewaySettings
+
+
+class GatewayGraphQL(GraphQL[GatewayContext, None]):
+    def __init__(self, settings: GatewaySettings, state: dict[str, Any]) -> None:
+        super().__init__(
+            schema, graphql_ide="graphiql" if settings.env == "local" else None, multipart_uploads_enabled=True
+        )
+        self._settings = settings
+        self._state = state  # holds the Backends opened by the lifespan
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:
+        set_correlation_id(request.headers.get("x-correlation-id"))
+        principal: Principal | None = None
+        failure: str | None = None
+        try:
+            principal = authenticate(request.headers.get("authorization"), self._settings.jwt_secret)
+        except AuthenticationFailed as error:
+            failure = str(error)
+        backends: Backends = self._state["backends"]
+        context = GatewayContext(
+            backends=backends,
+            principal=principal,
+            auth_failure=failure,
+            budget_seconds=self._settings.request_budget_seconds,
+            request=request,
+            response=response,
+        )
+        context.loaders = Loaders(backends, context.timeout)
+        return context
+
+
+def create_app(settings: GatewaySettings) -> Starlette:
+    state: dict[str, Any] = {}
+    graphql = GatewayGraphQL(settings, state)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["backends"] = Backends.open(settings)
+        yield
+        await state["backends"].close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        health = await state["backends"].health()
+        ready = all(health.values())
+        return JSONResponse({"ready": ready, "backends": health}, status_code=200 if ready else 503)
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,66 @@
+"""One long-lived gRPC channel per backend, opened in the app's lifespan and shared by all requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+from customer360.coupons.v1 import coupons_pb2_grpc
+from customer360.loyalty.v1 import loyalty_pb2_grpc
+from customer360.messaging.v1 import messaging_pb2_grpc
+from customer360.profile.v1 import profile_pb2_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gateway.settings import GatewaySettings
+
+CHANNEL_OPTIONS = [
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.lb_policy_name", "round_robin"),
+]
+
+
+@dataclass
+class Backends:
+    channels: dict[str, grpc.aio.Channel]
+    profile: profile_pb2_grpc.ProfileServiceAsyncStub
+    loyalty: loyalty_pb2_grpc.LoyaltyServiceAsyncStub
+    coupons: coupons_pb2_grpc.CouponsServiceAsyncStub
+    messaging: messaging_pb2_grpc.MessagingServiceAsyncStub
+
+    @classmethod
+    def open(cls, settings: GatewaySettings) -> Backends:
+        channels = {
+            name: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            for name, address in {
+                "profile": settings.profile_address,
+                "loyalty": settings.loyalty_address,
+                "coupons": settings.coupons_address,
+                "messaging": settings.messaging_address,
+            }.items()
+        }
+        return cls(
+            channels=channels,
+            profile=profile_pb2_grpc.ProfileServiceStub(channels["profile"]),
+            loyalty=loyalty_pb2_grpc.LoyaltyServiceStub(channels["loyalty"]),
+            coupons=coupons_pb2_grpc.CouponsServiceStub(channels["coupons"]),
+            messaging=messaging_pb2_grpc.MessagingServiceStub(channels["messaging"]),
+        )
+
+    async def close(self) -> None:
+        for channel in self.channels.values():
+            await channel.close()
+
+    async def health(self, seconds_each: float = 1.0) -> dict[str, bool]:
+        """Each backend's answer to the standard gRPC health check."""
+        result = {}
+        for name, channel in self.channels.items():
+            try:
+                reply = await health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(service=""), timeout=seconds_each
+                )
+                result[name] = reply.status == health_pb2.HealthCheckResponse.SERVING
+            except grpc.aio.AioRpcError:
+                result[name] = False
+        return result

@@ -1,0 +1,1 @@
+"""The schema, one folder per feature: types, queries and mutations."""

@@ -1,0 +1,1 @@
+"""The customer360 aggregate view and its sections."""

@@ -1,0 +1,32 @@
+"""customer360(id) and customerByMobile(mobile): the one view an agent opens."""
+
+from __future__ import annotations
+
+import grpc
+import strawberry
+from customer360.profile.v1 import profile_pb2
+
+from gateway.context import GatewayInfo
+from gateway.errors import backend_failure
+from gateway.features.customer360.types import Customer360
+
+
+@strawberry.type
+class Customer360Queries:
+    @strawberry.field(description="The customer's whole picture; null when there is no such customer.")
+    async def customer360(self, info: GatewayInfo, id: strawberry.ID) -> Customer360 | None:
+        record = await info.context.loaders.customer.load(str(id))
+        return Customer360(id=strawberry.ID(record.id)) if record else None
+
+    @strawberry.field(description="Finds a customer by mobile in any common format; null when none.")
+    async def customer_by_mobile(self, info: GatewayInfo, mobile: str) -> Customer360 | None:
+        try:
+            record = await info.context.backends.profile.GetCustomerByMobile(
+                profile_pb2.GetCustomerByMobileRequest(mobile=mobile), timeout=info.context.timeout()
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                return None
+            raise backend_failure(error, "profile") from error
+        info.context.loaders.customer.prime(record.id, record)
+        return Customer360(id=strawberry.ID(record.id))

@@ -1,0 +1,1 @@
+"""Profile edits: registration and the customer record."""

@@ -1,0 +1,35 @@
+"""The root types, merged from the features; `strawberry export-schema gateway.schema:schema` exports it."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.tools import merge_types
+
+from gateway.auth_extension import RequireAuthentication
+from gateway.errors import ErrorPolicy
+from gateway.features.customer360.queries import Customer360Queries
+from gateway.features.profile.mutations import ProfileMutations
+
+Query = merge_types("Query", (Customer360Queries,))
+Mutation = merge_types("Mutation", (ProfileMutations,))
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        # Factories, not instances: each operation gets its own extension objects.
+        extensions=[
+            RequireAuthentication,
+            ErrorPolicy,
+            lambda: QueryDepthLimiter(max_depth=12),
+            lambda: MaxTokensLimiter(max_token_count=4000),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+        ],
+    )
+
+
+schema = build_schema()
