@@ -7,14 +7,16 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-LOCAL_DEV_SECRET = "local-dev-secret-change-me"
+LOCAL_DEV_SECRET = "local-development-secret-not-for-production"
 
 
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="C360_GATEWAY_", extra="ignore")
 
     env: Literal["local", "test", "production"] = Field(default="local", validation_alias="C360_ENV")
-    jwt_secret: str = Field(default=LOCAL_DEV_SECRET, validation_alias="C360_JWT_SECRET", min_length=16)
+    jwt_secret: str = Field(
+        default=LOCAL_DEV_SECRET, validation_alias="C360_JWT_SECRET", min_length=32
+    )  # RFC 7518: HS256 keys of 256 bits or more
     host: str = "127.0.0.1"
     port: int = 8000
     profile_address: str = "127.0.0.1:50051"

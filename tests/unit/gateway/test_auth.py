@@ -1,0 +1,56 @@
+import time
+
+import jwt
+import pytest
+
+from gateway.auth import AuthenticationFailed, authenticate, mint_token
+from gateway.settings import LOCAL_DEV_SECRET, GatewaySettings
+
+SECRET = "a-test-secret-that-is-at-least-32-bytes"
+
+
+def test_a_minted_token_authenticates_with_subject_and_roles() -> None:
+    principal = authenticate(f"Bearer {mint_token('alice', ['agent'], SECRET)}", SECRET)
+    assert principal.subject == "alice"
+    assert principal.roles == frozenset({"AGENT"})
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (None, "Missing Authorization"),
+        ("Basic abc", "Bearer"),
+        ("Bearer ", "Bearer"),
+        ("Bearer not-a-jwt", "not valid"),
+    ],
+)
+def test_missing_or_malformed_credentials_are_refused(header: str | None, reason: str) -> None:
+    with pytest.raises(AuthenticationFailed, match=reason):
+        authenticate(header, SECRET)
+
+
+def test_a_token_signed_with_another_secret_is_refused() -> None:
+    with pytest.raises(AuthenticationFailed, match="not valid"):
+        authenticate(f"Bearer {mint_token('alice', [], 'some-other-secret-value-also-32-bytes-long')}", SECRET)
+
+
+def test_an_expired_token_is_refused() -> None:
+    token = jwt.encode({"sub": "alice", "exp": int(time.time()) - 10}, SECRET, algorithm="HS256")
+    with pytest.raises(AuthenticationFailed, match="expired"):
+        authenticate(f"Bearer {token}", SECRET)
+
+
+def test_a_token_without_subject_is_refused() -> None:
+    token = jwt.encode({"roles": ["ADMIN"]}, SECRET, algorithm="HS256")
+    with pytest.raises(AuthenticationFailed, match="not valid"):
+        authenticate(f"Bearer {token}", SECRET)
+
+
+def test_outside_local_mode_the_default_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("C360_ENV", "production")
+    monkeypatch.delenv("C360_JWT_SECRET", raising=False)
+    with pytest.raises(ValueError, match="C360_JWT_SECRET"):
+        GatewaySettings()
+    monkeypatch.setenv("C360_JWT_SECRET", SECRET)
+    assert GatewaySettings().jwt_secret == SECRET
+    assert LOCAL_DEV_SECRET != SECRET
