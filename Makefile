@@ -1,0 +1,46 @@
+# Customer 360: `make run` runs the whole system locally, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint unit integration gen infra-up infra-down infra-status clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m deploy.local.run
+
+test: lint unit integration
+
+lint: $(STAMP)
+	$(PY) proto/generate.py --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy c360 services gateway deploy
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest tests/unit
+
+integration: $(STAMP)
+	$(VENV)/bin/pytest tests/integration
+
+gen: $(STAMP)
+	$(PY) proto/generate.py
+
+infra-up: $(STAMP)
+	$(PY) -m deploy.local.infra up
+
+infra-down: $(STAMP)
+	$(PY) -m deploy.local.infra down
+
+infra-status: $(STAMP)
+	$(PY) -m deploy.local.infra status
+
+clean: infra-down
+	rm -rf .run
