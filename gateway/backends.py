@@ -11,14 +11,8 @@ from customer360.messaging.v1 import messaging_pb2_grpc
 from customer360.profile.v1 import profile_pb2_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from c360.grpc_client import open_channel
 from gateway.settings import GatewaySettings
-
-CHANNEL_OPTIONS = [
-    ("grpc.keepalive_time_ms", 30_000),
-    ("grpc.keepalive_timeout_ms", 10_000),
-    ("grpc.keepalive_permit_without_calls", 1),
-    ("grpc.lb_policy_name", "round_robin"),
-]
 
 
 @dataclass
@@ -32,7 +26,7 @@ class Backends:
     @classmethod
     def open(cls, settings: GatewaySettings) -> Backends:
         channels = {
-            name: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            name: open_channel(address)
             for name, address in {
                 "profile": settings.profile_address,
                 "loyalty": settings.loyalty_address,

@@ -61,14 +61,8 @@ def main() -> int:
     run_dir = default_run_dir()
     started_infra = any(s.owner == "down" for s in infra_status(run_dir).services)
     endpoints = ensure_infra(run_dir)
-    stack = Stack(
-        StackConfig(
-            kafka_bootstrap=endpoints.kafka_bootstrap,
-            mongodb_uri=endpoints.mongodb_uri,
-            log_dir=Path(os.environ.get("C360_LOG_DIR", run_dir / "logs")),
-            gateway_port=int(os.environ.get("C360_GATEWAY_PORT", "8000")),
-        )
-    )
+    log_dir = Path(os.environ.get("C360_LOG_DIR", run_dir / "logs"))
+    stack = Stack(StackConfig.from_environment(endpoints.kafka_bootstrap, endpoints.mongodb_uri, log_dir))
     code = 1
     try:
         stack.start()

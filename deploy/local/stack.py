@@ -53,6 +53,24 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
+    def from_environment(cls, kafka_bootstrap: str, mongodb_uri: str, log_dir: Path) -> StackConfig:
+        """What `make run` uses: defaults, overridden by the same C360_* variables the processes read."""
+        env = os.environ
+        defaults = cls(kafka_bootstrap, mongodb_uri, log_dir)
+        return cls(
+            kafka_bootstrap=kafka_bootstrap,
+            mongodb_uri=mongodb_uri,
+            log_dir=log_dir,
+            topic_prefix=env.get("C360_TOPIC_PREFIX", defaults.topic_prefix),
+            database_prefix=env.get("C360_DATABASE_PREFIX", defaults.database_prefix),
+            gateway_port=int(env.get("C360_GATEWAY_PORT", defaults.gateway_port)),
+            service_ports={
+                name: int(env.get(f"C360_{name.upper()}_GRPC_ADDRESS", f":{port}").rpartition(":")[2])
+                for name, port in defaults.service_ports.items()
+            },
+        )
+
+    @classmethod
     def on_free_ports(cls, **kwargs: object) -> StackConfig:
         """A stack that cannot collide with another one running on this machine (tests)."""
         ports = {name: free_port() for name in SERVICES}

@@ -11,7 +11,7 @@ import grpc
 from customer360.loyalty.v1 import loyalty_pb2, loyalty_pb2_grpc
 from jsonschema import Draft202012Validator
 
-from c360.grpc_server import KEEPALIVE_OPTIONS
+from c360.grpc_client import open_channel
 from c360.kafka import topics
 from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
@@ -93,7 +93,7 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
     relay = OutboxRelay(ledger.collection, publisher)
     ledger.attach_relay(relay)
     purchases = MongoPurchaseRepository(database)
-    profile_channel = grpc.aio.insecure_channel(settings.profile_address, options=KEEPALIVE_OPTIONS)
+    profile_channel = open_channel(settings.profile_address)
     earn_rule = EarnRule(settings.spend_per_point, dict(settings.spend_per_point_by_currency))
     record_purchase = RecordPurchase(
         purchases, ProfileDirectory(profile_channel), PostPoints(accounts, ledger), earn_rule
