@@ -1,0 +1,1 @@
+"""Deployment helpers for Customer 360 (local infrastructure, packaging)."""

@@ -1,0 +1,1 @@
+"""Run the project's infrastructure (Kafka, MongoDB-compatible FerretDB) locally without Docker."""

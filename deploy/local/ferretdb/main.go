@@ -1,0 +1,127 @@
+// Command c360-ferretdb runs embedded FerretDB v1.24 with the SQLite backend.
+//
+// It exists because `go install .../cmd/ferretdb@v1.24.2` panics at start
+// (build/version/version.txt is not part of the module), while the embeddable
+// package skips that check when it is not the main module. The Customer 360
+// local launcher (deploy/local/ferretdb.py) builds and runs this binary.
+//
+// Flags fall back to environment variables so the Python launcher and a human
+// can both drive it:
+//
+//	-listen-addr  C360_FERRETDB_LISTEN_ADDR  (default 127.0.0.1:27017)
+//	-data-dir     C360_FERRETDB_DATA_DIR     (default ./ferretdb-data)
+//	-log-level    C360_FERRETDB_LOG_LEVEL    (debug|info|warn|error, default info)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/build/version"
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// ferretDBVersion is reported to clients (buildInfo); keep in sync with go.mod.
+const ferretDBVersion = "v1.24.2"
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(strings.ToUpper(s)))
+	return l, err
+}
+
+// sqliteURL turns a directory into the "file:" URI FerretDB wants
+// (absolute, trailing slash, escaped).
+func sqliteURL(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}
+	return u.String(), nil
+}
+
+func run() error {
+	listenAddr := flag.String("listen-addr", envOr("C360_FERRETDB_LISTEN_ADDR", "127.0.0.1:27017"),
+		"TCP address for the MongoDB wire protocol")
+	dataDir := flag.String("data-dir", envOr("C360_FERRETDB_DATA_DIR", "ferretdb-data"),
+		"directory for SQLite database files (created if missing)")
+	logLevel := flag.String("log-level", envOr("C360_FERRETDB_LOG_LEVEL", "info"),
+		"log level: debug, info, warn, error")
+	showVersion := flag.Bool("version", false, "print version and exit")
+	flag.Parse()
+
+	if *showVersion {
+		fmt.Println("c360-ferretdb (embedded FerretDB " + ferretDBVersion + ", sqlite)")
+		return nil
+	}
+
+	level, err := parseLevel(*logLevel)
+	if err != nil {
+		return fmt.Errorf("bad -log-level %q: %w", *logLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(logger)
+
+	if err = os.MkdirAll(*dataDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	sqlite, err := sqliteURL(*dataDir)
+	if err != nil {
+		return err
+	}
+
+	// The embedded package reports "unknown"; give clients a real version.
+	version.Get().Version = ferretDBVersion
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: sqlite,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	logger.Info("starting c360-ferretdb", "version", ferretDBVersion, "listen", *listenAddr, "sqlite", sqlite, "pid", os.Getpid())
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	// MongoDBURI blocks until the listener is bound, so this line means "ready".
+	logger.Info("listening", "uri", f.MongoDBURI())
+
+	err = <-done
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "c360-ferretdb:", err)
+		os.Exit(1)
+	}
+}
