@@ -58,19 +58,21 @@ class ConsumerLoop:
         self._dead_letters = dead_letters
         self._max_batch = max_batch
         self._max_backoff = max_backoff_seconds
-        self._consumer = AIOKafkaConsumer(
-            *topics,
-            bootstrap_servers=bootstrap,
-            group_id=group_id,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            metadata_max_age_ms=5_000,
-        )
+        self._bootstrap = bootstrap
+        self._group_id = group_id
         self._stopping = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consumes until `stop` is set; the record in hand is finished and committed first."""
         self._stopping = stop
+        self._consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self._group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            metadata_max_age_ms=5_000,
+        )
         await self._consumer.start()
         try:
             while not self._stopping.is_set():

@@ -8,21 +8,29 @@ Headers = list[tuple[str, bytes]]
 
 
 class KafkaPublisher:
+    """Built at wiring time; the producer itself is created in `start()`, inside the event loop."""
+
     def __init__(self, bootstrap: str, client_id: str) -> None:
+        self._bootstrap = bootstrap
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id=client_id,
+            bootstrap_servers=self._bootstrap,
+            client_id=self._client_id,
             acks="all",
             enable_idempotence=True,
             linger_ms=2,
         )
-
-    async def start(self) -> None:
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
 
     async def publish(self, topic: str, key: str, value: bytes, headers: Headers | None = None) -> None:
         """Returns once the broker has the record, so callers may then forget it."""
+        if self._producer is None:
+            raise RuntimeError("publisher used before start()")
         await self._producer.send_and_wait(topic, value=value, key=key.encode(), headers=headers or [])

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import grpc
 from customer360.loyalty.v1 import loyalty_pb2, loyalty_pb2_grpc
 from jsonschema import Draft202012Validator
 
-from c360.grpc_client import open_channel
 from c360.kafka import topics
 from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
@@ -54,7 +52,7 @@ class LoyaltyService:
     purchases: MongoPurchaseRepository
     publisher: KafkaPublisher
     relay: OutboxRelay
-    profile_channel: grpc.aio.Channel
+    profile: ProfileDirectory
     consumers: list[ConsumerLoop]
     servicer: LoyaltyServicer
 
@@ -69,10 +67,11 @@ class LoyaltyService:
         for repository in (self.accounts, self.ledger, self.purchases):
             await repository.ensure_indexes()
         await self.publisher.start()
+        await self.profile.open()
 
     async def close(self) -> None:
         await self.publisher.stop()
-        await self.profile_channel.close()
+        await self.profile.close()
 
     async def run(self) -> None:
         await run_service(
@@ -93,11 +92,9 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
     relay = OutboxRelay(ledger.collection, publisher)
     ledger.attach_relay(relay)
     purchases = MongoPurchaseRepository(database)
-    profile_channel = open_channel(settings.profile_address)
+    profile = ProfileDirectory(settings.profile_address)
     earn_rule = EarnRule(settings.spend_per_point, dict(settings.spend_per_point_by_currency))
-    record_purchase = RecordPurchase(
-        purchases, ProfileDirectory(profile_channel), PostPoints(accounts, ledger), earn_rule
-    )
+    record_purchase = RecordPurchase(purchases, profile, PostPoints(accounts, ledger), earn_rule)
     group = infra.consumer_group("loyalty")
     consumers = [
         ConsumerLoop(
@@ -116,6 +113,4 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
         ),
     ]
     servicer = LoyaltyServicer(AccountQueries(accounts))
-    return LoyaltyService(
-        infra, settings, accounts, ledger, purchases, publisher, relay, profile_channel, consumers, servicer
-    )
+    return LoyaltyService(infra, settings, accounts, ledger, purchases, publisher, relay, profile, consumers, servicer)

@@ -7,14 +7,33 @@ from collections.abc import Awaitable
 import grpc
 from customer360.profile.v1 import profile_pb2, profile_pb2_grpc
 
+from c360.grpc_client import open_channel
 from services.loyalty.domain.purchase import CustomerRef
 
 DEADLINE_SECONDS = 5.0
 
 
 class ProfileDirectory:
-    def __init__(self, channel: grpc.aio.Channel) -> None:
-        self._profile = profile_pb2_grpc.ProfileServiceStub(channel)
+    """Owns one long-lived channel to the profile service, opened inside the event loop by `open()`."""
+
+    def __init__(self, target: str) -> None:
+        self._target = target
+        self._channel: grpc.aio.Channel | None = None
+        self._stub: profile_pb2_grpc.ProfileServiceAsyncStub | None = None
+
+    async def open(self) -> None:
+        self._channel = open_channel(self._target)
+        self._stub = profile_pb2_grpc.ProfileServiceStub(self._channel)
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()
+
+    @property
+    def _profile(self) -> profile_pb2_grpc.ProfileServiceAsyncStub:
+        if self._stub is None:
+            raise RuntimeError("profile directory used before open()")
+        return self._stub
 
     async def resolve(self, ref: CustomerRef, enrol_source: str) -> str | None:
         if ref.customer_id:
