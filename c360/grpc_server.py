@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -58,9 +59,12 @@ class _RequestScopeInterceptor(grpc.aio.ServerInterceptor):
 
         async def behaviour(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             set_correlation_id(metadata.get(CORRELATION_HEADER))
+            started = time.perf_counter()
+            outcome = "OK"
             try:
                 return await inner(request, context)
             except DomainError as error:
+                outcome = error.code
                 context.set_trailing_metadata(
                     ((ERROR_CODE_HEADER, error.code), (ERROR_FIELD_HEADER, error.field or ""))
                 )
@@ -68,8 +72,12 @@ class _RequestScopeInterceptor(grpc.aio.ServerInterceptor):
             except (asyncio.CancelledError, grpc.aio.AbortError):
                 raise
             except Exception:
+                outcome = "INTERNAL"
                 log.exception("unhandled error in %s", method)
                 await context.abort(grpc.StatusCode.INTERNAL, f"internal error (correlation id {correlation_id()})")
+            finally:
+                elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+                log.info("rpc", extra={"fields": {"method": method, "outcome": outcome, "ms": elapsed_ms}})
 
         return grpc.unary_unary_rpc_method_handler(
             behaviour,
