@@ -20,6 +20,9 @@ test: lint unit integration
 
 lint: $(STAMP)
 	$(PY) proto/generate.py --check
+	@$(VENV)/bin/strawberry export-schema gateway.schema:schema > .schema.check.graphql
+	@diff -u gateway/schema.graphql .schema.check.graphql || (echo "gateway/schema.graphql drifted: run 'make gen'"; rm -f .schema.check.graphql; exit 1)
+	@rm -f .schema.check.graphql
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy c360 services gateway deploy
@@ -32,6 +35,7 @@ integration: $(STAMP)
 
 gen: $(STAMP)
 	$(PY) proto/generate.py
+	$(VENV)/bin/strawberry export-schema gateway.schema:schema --output gateway/schema.graphql
 
 infra-up: $(STAMP)
 	$(PY) -m deploy.local.infra up

@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from customer360.events.v1 import events_pb2
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from c360.logging import correlation_id
 from c360.outbox import OutboxRecord
 
+PayloadT = TypeVar("PayloadT", bound=Message)
 
-def new_envelope(customer_id: str, producer: str, occurred_at: datetime | None = None) -> events_pb2.EventEnvelope:
-    stamp = Timestamp()
-    stamp.FromDatetime(occurred_at or datetime.now(UTC))
-    return events_pb2.EventEnvelope(
+
+def new_envelope(
+    customer_id: str,
+    producer: str,
+    payload: Message,
+    actor: str = "",
+    occurred_at: datetime | None = None,
+) -> events_pb2.EventEnvelope:
+    envelope = events_pb2.EventEnvelope(
         event_id=uuid.uuid4().hex,
-        occurred_at=stamp,
+        occurred_at=timestamp(occurred_at or datetime.now(UTC)),
         customer_id=customer_id,
         correlation_id=correlation_id(),
         producer=producer,
+        actor=actor,
     )
+    envelope.payload.Pack(payload)
+    return envelope
+
+
+def unpack(envelope: events_pb2.EventEnvelope, payload_type: type[PayloadT]) -> PayloadT | None:
+    """The payload if it is of `payload_type`, else None (consumers skip events they do not use)."""
+    if envelope.payload.TypeName() != payload_type.DESCRIPTOR.full_name:
+        return None
+    payload = payload_type()
+    envelope.payload.Unpack(payload)
+    return payload
+
+
+def event_type(envelope: events_pb2.EventEnvelope) -> str:
+    """The payload's short name, e.g. `CustomerRegistered` (for logs and the timeline)."""
+    return envelope.payload.TypeName().rpartition(".")[2]
 
 
 def to_outbox(envelope: events_pb2.EventEnvelope, topic: str) -> OutboxRecord:

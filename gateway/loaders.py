@@ -1,41 +1,34 @@
-"""Per-request DataLoaders: every customer's section in one response costs one batch RPC per backend."""
+"""Per-request DataLoaders, made on first use from factories the features define.
+
+A feature declares `def my_loader(backends, timeout) -> DataLoader[K, V]` in its
+own folder and calls `info.context.loaders.get(my_loader)`: one loader per
+request per factory, so every customer's section in one response costs one
+batch RPC per backend, and no shared file changes when a feature adds one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-import grpc
-from customer360.loyalty.v1 import loyalty_pb2
-from customer360.profile.v1 import profile_pb2
 from strawberry.dataloader import DataLoader
 
 from gateway.backends import Backends
-from gateway.errors import backend_failure
+
+K = TypeVar("K")
+V = TypeVar("V")
+Timeout = Callable[[], float]
+LoaderFactory = Callable[[Backends, Timeout], DataLoader[K, V]]
 
 
 class Loaders:
-    def __init__(self, backends: Backends, timeout: Callable[[], float]) -> None:
+    def __init__(self, backends: Backends, timeout: Timeout) -> None:
         self._backends = backends
         self._timeout = timeout
-        self.customer: DataLoader[str, profile_pb2.Customer | None] = DataLoader(load_fn=self._customers)
-        self.account: DataLoader[str, loyalty_pb2.Account | None] = DataLoader(load_fn=self._accounts)
+        self._made: dict[Callable[..., Any], DataLoader[Any, Any]] = {}
 
-    async def _customers(self, ids: list[str]) -> list[profile_pb2.Customer | None]:
-        try:
-            reply = await self._backends.profile.BatchGetCustomers(
-                profile_pb2.BatchGetCustomersRequest(ids=ids), timeout=self._timeout()
-            )
-        except grpc.aio.AioRpcError as error:
-            raise backend_failure(error, "profile") from error
-        found = {c.id: c for c in reply.customers}
-        return [found.get(i) for i in ids]
-
-    async def _accounts(self, ids: list[str]) -> list[loyalty_pb2.Account | None]:
-        try:
-            reply = await self._backends.loyalty.BatchGetAccounts(
-                loyalty_pb2.BatchGetAccountsRequest(customer_ids=ids), timeout=self._timeout()
-            )
-        except grpc.aio.AioRpcError as error:
-            raise backend_failure(error, "loyalty") from error
-        found = {a.customer_id: a for a in reply.accounts}
-        return [found.get(i) for i in ids]
+    def get(self, factory: LoaderFactory[K, V]) -> DataLoader[K, V]:
+        loader = self._made.get(factory)
+        if loader is None:
+            loader = self._made[factory] = factory(self._backends, self._timeout)
+        return loader

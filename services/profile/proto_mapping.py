@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from customer360.events.v1 import events_pb2
+from customer360.events.v1 import profile_events_pb2
 from customer360.profile.v1 import profile_pb2
 
 from c360.errors import InvalidInput
@@ -46,8 +46,8 @@ def customer_to_proto(customer: Customer) -> profile_pb2.Customer:
     )
 
 
-def customer_registered(customer: Customer) -> events_pb2.CustomerRegistered:
-    return events_pb2.CustomerRegistered(customer=customer_to_proto(customer))
+def customer_registered(customer: Customer) -> profile_events_pb2.CustomerRegistered:
+    return profile_events_pb2.CustomerRegistered(customer=customer_to_proto(customer))
 
 
 def registration_from_proto(request: profile_pb2.RegisterCustomerRequest) -> Registration:

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from customer360.events.v1.profile_events_pb2 import CustomerRegistered
 from pymongo import AsyncMongoClient
 
+from c360.events import parse_envelope, unpack
 from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually, random_mobile
 
@@ -85,8 +87,6 @@ async def test_registration_through_the_gateway_stores_publishes_and_opens_an_ac
 
 
 async def test_customer_registered_event_is_on_kafka(gateway: GraphQLClient, stack: Stack) -> None:
-    from c360.events import parse_envelope
-
     consumer = AIOKafkaConsumer(
         f"{stack.config.topic_prefix}profile.events",
         bootstrap_servers=stack.config.kafka_bootstrap,
@@ -107,8 +107,9 @@ async def test_customer_registered_event_is_on_kafka(gateway: GraphQLClient, sta
             return None
 
         envelope = await eventually(registered_event)
-        assert envelope.WhichOneof("payload") == "customer_registered"
-        assert envelope.customer_registered.customer.mobile == customer["profile"]["mobile"]
+        registered = unpack(envelope, CustomerRegistered)
+        assert registered is not None
+        assert registered.customer.mobile == customer["profile"]["mobile"]
     finally:
         await consumer.stop()
 

@@ -9,13 +9,14 @@ from customer360.profile.v1 import profile_pb2
 from gateway.context import GatewayInfo
 from gateway.errors import backend_failure
 from gateway.features.customer360.types import Customer360
+from gateway.features.profile.loaders import customers_by_id
 
 
 @strawberry.type
 class Customer360Queries:
     @strawberry.field(description="The customer's whole picture; null when there is no such customer.")
     async def customer360(self, info: GatewayInfo, id: strawberry.ID) -> Customer360 | None:
-        record = await info.context.loaders.customer.load(str(id))
+        record = await info.context.loaders.get(customers_by_id).load(str(id))
         return Customer360(id=strawberry.ID(record.id)) if record else None
 
     @strawberry.field(description="Finds a customer by mobile in any common format; null when none.")
@@ -28,5 +29,5 @@ class Customer360Queries:
             if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
                 return None
             raise backend_failure(error, "profile") from error
-        info.context.loaders.customer.prime(record.id, record)
+        info.context.loaders.get(customers_by_id).prime(record.id, record)
         return Customer360(id=strawberry.ID(record.id))

@@ -8,7 +8,8 @@ from customer360.profile.v1 import profile_pb2
 from gateway.context import GatewayInfo
 from gateway.features.common import UserError
 from gateway.features.customer360.types import Customer360
-from gateway.features.profile.types import CustomerPayload, RegisterCustomerInput
+from gateway.features.profile.loaders import customers_by_id
+from gateway.features.profile.payloads import CustomerPayload, RegisterCustomerInput
 from gateway.mutations import call_backend
 
 
@@ -47,5 +48,5 @@ async def register_customer(info: GatewayInfo, input: RegisterCustomerInput) -> 
     )
     if isinstance(reply, UserError):
         return CustomerPayload(user_errors=[reply])
-    context.loaders.customer.prime(reply.customer.id, reply.customer)
+    context.loaders.get(customers_by_id).prime(reply.customer.id, reply.customer)
     return CustomerPayload(customer=Customer360(id=strawberry.ID(reply.customer.id)))

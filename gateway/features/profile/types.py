@@ -1,39 +1,100 @@
-"""Inputs and payloads of profile mutations."""
+"""The profile section's types: the customer master record as clients see it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from enum import Enum
 
 import strawberry
-
-from gateway.features.common import UserError
-from gateway.features.customer360.types import Customer360
+from customer360.profile.v1 import profile_pb2
 
 
-@strawberry.input
-class AddressInput:
-    street: str | None = None
-    city: str | None = None
-    postcode: str | None = None
-    state: str | None = None
-    country: str | None = None
-
-
-@strawberry.input
-class RegisterCustomerInput:
-    first_name: str
-    mobile: str
-    last_name: str | None = None
-    email: str | None = None
-    customer_type: str | None = None
-    ext_ref: str | None = None
-    referred_by_code: str | None = None
-    date_of_birth: date | None = None
-    gender: str | None = None
-    address: AddressInput | None = None
+@strawberry.enum
+class CustomerStatus(Enum):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    DELETED = "DELETED"
 
 
 @strawberry.type
-class CustomerPayload:
-    customer: Customer360 | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+class Address:
+    street: str | None
+    city: str | None
+    postcode: str | None
+    state: str | None
+    country: str | None
+
+
+def _text(value: str) -> str | None:
+    return value or None
+
+
+@strawberry.type
+class Profile:
+    record: strawberry.Private[profile_pb2.Customer]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @strawberry.field
+    def first_name(self) -> str:
+        return self.record.first_name
+
+    @strawberry.field
+    def last_name(self) -> str | None:
+        return _text(self.record.last_name)
+
+    @strawberry.field
+    def mobile(self) -> str:
+        return self.record.mobile
+
+    @strawberry.field
+    def email(self) -> str | None:
+        return _text(self.record.email)
+
+    @strawberry.field
+    def customer_type(self) -> str:
+        return self.record.customer_type
+
+    @strawberry.field
+    def status(self) -> CustomerStatus:
+        return CustomerStatus(profile_pb2.CustomerStatus.Name(self.record.status).removeprefix("CUSTOMER_STATUS_"))
+
+    @strawberry.field
+    def member_since(self) -> datetime:
+        return self.record.member_since.ToDatetime(tzinfo=UTC)
+
+    @strawberry.field
+    def ext_ref(self) -> str | None:
+        return _text(self.record.ext_ref)
+
+    @strawberry.field
+    def date_of_birth(self) -> date | None:
+        return date.fromisoformat(self.record.date_of_birth) if self.record.date_of_birth else None
+
+    @strawberry.field
+    def gender(self) -> str | None:
+        return _text(self.record.gender)
+
+    @strawberry.field
+    def marital_status(self) -> str | None:
+        return _text(self.record.marital_status)
+
+    @strawberry.field
+    def address(self) -> Address | None:
+        a = self.record.address
+        parts = [a.street, a.city, a.postcode, a.state, a.country]
+        if not any(parts):
+            return None
+        return Address(
+            street=_text(a.street),
+            city=_text(a.city),
+            postcode=_text(a.postcode),
+            state=_text(a.state),
+            country=_text(a.country),
+        )
+
+    @strawberry.field
+    def referral_code(self) -> str:
+        return self.record.referral_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from customer360.events.v1 import events_pb2
+from customer360.events.v1 import loyalty_events_pb2
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -42,16 +42,18 @@ class MongoLedgerRepository:
             return _from_document(doc)
 
     async def mark_posted(self, entry: LedgerEntry, applied: AppliedOperation) -> None:
-        envelope = new_envelope(entry.customer_id, producer="loyalty")
-        envelope.points_changed.CopyFrom(
-            events_pb2.PointsChanged(
+        envelope = new_envelope(
+            entry.customer_id,
+            "loyalty",
+            loyalty_events_pb2.PointsChanged(
                 entry_id=entry.id,
                 type=entry.type.value,
                 points=entry.points,
                 balance_after=applied.balance_after,
                 transaction_id=entry.transaction_id or "",
                 remark=entry.remark or "",
-            )
+            ),
+            actor=entry.actor or "",
         )
         update = outbox_push([to_outbox(envelope, self._events_topic)])
         update["$set"].update({"status": EntryStatus.POSTED.value, "balance_after": applied.balance_after})

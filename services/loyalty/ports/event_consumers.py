@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from customer360.events.v1.profile_events_pb2 import CustomerRegistered
 from google.protobuf.message import DecodeError
 
-from c360.events import parse_envelope
+from c360.events import parse_envelope, unpack
 from c360.kafka.consumer import PoisonMessage, Record
 from services.loyalty.app.ports import AccountRepository
 from services.loyalty.app.record_purchase import RecordPurchase
@@ -39,5 +40,5 @@ class ProfileEventsConsumer:
             envelope = parse_envelope(record.value or b"")
         except DecodeError as error:
             raise PoisonMessage(f"not an event envelope: {error}") from error
-        if envelope.WhichOneof("payload") == "customer_registered":
+        if unpack(envelope, CustomerRegistered) is not None:
             await self.accounts.open(envelope.customer_id)

@@ -27,8 +27,9 @@ class RegisterCustomer:
         now = datetime.now(UTC)
         for _ in range(REFERRAL_CODE_ATTEMPTS):
             customer = new_customer(request, self.rules, customer_id, now, new_referral_code())
-            envelope = new_envelope(customer.id, producer="profile", occurred_at=now)
-            envelope.customer_registered.CopyFrom(customer_registered(customer))
+            envelope = new_envelope(
+                customer.id, "profile", customer_registered(customer), actor=request.source or "", occurred_at=now
+            )
             try:
                 await self.customers.add(customer, [to_outbox(envelope, self.events_topic)])
             except DuplicateCustomer as duplicate:

@@ -22,21 +22,17 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
-from customer360.profile.v1 import profile_pb2 as customer360_dot_profile_dot_v1_dot_profile__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"customer360/events/v1/events.proto\x12\x15\x63ustomer360.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a$customer360/profile/v1/profile.proto\"\xa6\x02\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x16\n\x0e\x63orrelation_id\x18\x04 \x01(\t\x12\x10\n\x08producer\x18\x05 \x01(\t\x12H\n\x13\x63ustomer_registered\x18\n \x01(\x0b\x32).customer360.events.v1.CustomerRegisteredH\x00\x12>\n\x0epoints_changed\x18\x0b \x01(\x0b\x32$.customer360.events.v1.PointsChangedH\x00\x42\t\n\x07payload\"H\n\x12\x43ustomerRegistered\x12\x32\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32 .customer360.profile.v1.Customer\"~\n\rPointsChanged\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0e\n\x06points\x18\x03 \x01(\x03\x12\x15\n\rbalance_after\x18\x04 \x01(\x03\x12\x16\n\x0etransaction_id\x18\x05 \x01(\t\x12\x0e\n\x06remark\x18\x06 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"customer360/events/v1/events.proto\x12\x15\x63ustomer360.events.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63ustomer_id\x18\x03 \x01(\t\x12\x16\n\x0e\x63orrelation_id\x18\x04 \x01(\t\x12\x10\n\x08producer\x18\x05 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x06 \x01(\t\x12%\n\x07payload\x18\n \x01(\x0b\x32\x14.google.protobuf.Anyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'customer360.events.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTENVELOPE']._serialized_start=133
-  _globals['_EVENTENVELOPE']._serialized_end=427
-  _globals['_CUSTOMERREGISTERED']._serialized_start=429
-  _globals['_CUSTOMERREGISTERED']._serialized_end=501
-  _globals['_POINTSCHANGED']._serialized_start=503
-  _globals['_POINTSCHANGED']._serialized_end=629
+  _globals['_EVENTENVELOPE']._serialized_start=122
+  _globals['_EVENTENVELOPE']._serialized_end=321
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,1 @@
+"""Coupons: the coupons section of customer360, campaigns and issuance."""

@@ -1,0 +1,1 @@
+"""Messaging: communications, inbox and sending."""
