@@ -69,6 +69,10 @@ class GraphQLClient:
         self._http = http
         self.bearer = bearer
 
+    def as_user(self, subject: str, *roles: str) -> GraphQLClient:
+        """The same connection, authenticated as someone else."""
+        return GraphQLClient(self._http, token(subject, roles))
+
     async def execute(self, query: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.bearer}"} if self.bearer else {}
         reply = await self._http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)

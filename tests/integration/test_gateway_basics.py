@@ -84,3 +84,22 @@ async def test_the_callers_correlation_id_reaches_the_service_logs(gateway: Grap
     assert rpc["method"].endswith("/RegisterCustomer")
     assert rpc["correlation_id"] == cid
     assert rpc["outcome"] == "OK"
+
+
+async def test_a_role_too_low_is_forbidden_field_by_field(gateway: GraphQLClient) -> None:
+    mobile = random_mobile()
+    viewer = gateway.as_user("viewer-vic", "VIEWER")
+    refused = await viewer.execute(REGISTER, input={"firstName": "Ana", "mobile": mobile})
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["path"] == ["registerCustomer"]
+
+    agent = gateway.as_user("agent-ana", "AGENT")
+    created = (await agent.execute(REGISTER, input={"firstName": "Ana", "mobile": mobile}))["data"]
+    customer_id = created["registerCustomer"]["customer"]["id"]
+    seen = await viewer.execute("query($id: ID!) { customer360(id: $id) { id } }", id=customer_id)
+    assert seen == {"data": {"customer360": {"id": customer_id}}}
+
+    nobody = gateway.as_user("no-roles")
+    hidden = await nobody.execute("query($id: ID!) { customer360(id: $id) { id } }", id=customer_id)
+    assert hidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"

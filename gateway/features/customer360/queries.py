@@ -10,16 +10,23 @@ from gateway.context import GatewayInfo
 from gateway.errors import backend_failure
 from gateway.features.customer360.types import Customer360
 from gateway.features.profile.loaders import customers_by_id
+from gateway.permissions import Role, requires
 
 
 @strawberry.type
 class Customer360Queries:
-    @strawberry.field(description="The customer's whole picture; null when there is no such customer.")
+    @strawberry.field(
+        description="The customer's whole picture; null when there is no such customer.",
+        permission_classes=[requires(Role.VIEWER)],
+    )
     async def customer360(self, info: GatewayInfo, id: strawberry.ID) -> Customer360 | None:
         record = await info.context.loaders.get(customers_by_id).load(str(id))
         return Customer360(id=strawberry.ID(record.id)) if record else None
 
-    @strawberry.field(description="Finds a customer by mobile in any common format; null when none.")
+    @strawberry.field(
+        description="Finds a customer by mobile in any common format; null when none.",
+        permission_classes=[requires(Role.VIEWER)],
+    )
     async def customer_by_mobile(self, info: GatewayInfo, mobile: str) -> Customer360 | None:
         try:
             record = await info.context.backends.profile.GetCustomerByMobile(
