@@ -39,6 +39,46 @@ class CouponsServiceStub:
                 request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsRequest.SerializeToString,
                 response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsResponse.FromString,
                 _registered_method=True)
+        self.BatchGetCampaigns = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/BatchGetCampaigns',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsResponse.FromString,
+                _registered_method=True)
+        self.CreateCampaign = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/CreateCampaign',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.CreateCampaignRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Campaign.FromString,
+                _registered_method=True)
+        self.IssueCoupon = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/IssueCoupon',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.IssueCouponRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.FromString,
+                _registered_method=True)
+        self.RemoveCoupon = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/RemoveCoupon',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.RemoveCouponRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.FromString,
+                _registered_method=True)
+        self.BatchListCoupons = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/BatchListCoupons',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsResponse.FromString,
+                _registered_method=True)
+        self.StartBulkIssue = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/StartBulkIssue',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.StartBulkIssueRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.FromString,
+                _registered_method=True)
+        self.GetBulkIssueJob = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/GetBulkIssueJob',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.GetBulkIssueJobRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.FromString,
+                _registered_method=True)
+        self.LapseExpiredCoupons = channel.unary_unary(
+                '/customer360.coupons.v1.CouponsService/LapseExpiredCoupons',
+                request_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsRequest.SerializeToString,
+                response_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsResponse.FromString,
+                _registered_method=True)
 
 
 class CouponsServiceServicer:
@@ -51,6 +91,61 @@ class CouponsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchGetCampaigns(self, request, context):
+        """Many campaigns in one call (the gateway's DataLoader); unknown ids are simply absent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCampaign(self, request, context):
+        """Defines a campaign; INVALID_ARGUMENT with a field for each bad value.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueCoupon(self, request, context):
+        """Issues one coupon; the same idempotency key returns the same coupon.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveCoupon(self, request, context):
+        """Marks an ACTIVE coupon REMOVED, with a remark and the actor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListCoupons(self, request, context):
+        """Pages of several customers' coupon lists in one call (the gateway's DataLoader).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartBulkIssue(self, request, context):
+        """Starts a background job issuing one campaign to a customer list or to customer ids.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBulkIssueJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LapseExpiredCoupons(self, request, context):
+        """Runs the lapse job once (it also runs periodically); safe to run concurrently.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CouponsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +153,46 @@ def add_CouponsServiceServicer_to_server(servicer, server):
                     servicer.ListCampaigns,
                     request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsRequest.FromString,
                     response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsResponse.SerializeToString,
+            ),
+            'BatchGetCampaigns': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetCampaigns,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsResponse.SerializeToString,
+            ),
+            'CreateCampaign': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCampaign,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.CreateCampaignRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Campaign.SerializeToString,
+            ),
+            'IssueCoupon': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCoupon,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.IssueCouponRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.SerializeToString,
+            ),
+            'RemoveCoupon': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveCoupon,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.RemoveCouponRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.SerializeToString,
+            ),
+            'BatchListCoupons': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListCoupons,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsResponse.SerializeToString,
+            ),
+            'StartBulkIssue': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartBulkIssue,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.StartBulkIssueRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.SerializeToString,
+            ),
+            'GetBulkIssueJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBulkIssueJob,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.GetBulkIssueJobRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.SerializeToString,
+            ),
+            'LapseExpiredCoupons': grpc.unary_unary_rpc_method_handler(
+                    servicer.LapseExpiredCoupons,
+                    request_deserializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsRequest.FromString,
+                    response_serializer=customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +222,222 @@ class CouponsService:
             '/customer360.coupons.v1.CouponsService/ListCampaigns',
             customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsRequest.SerializeToString,
             customer360_dot_coupons_dot_v1_dot_coupons__pb2.ListCampaignsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetCampaigns(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/BatchGetCampaigns',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchGetCampaignsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCampaign(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/CreateCampaign',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.CreateCampaignRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.Campaign.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCoupon(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/IssueCoupon',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.IssueCouponRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveCoupon(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/RemoveCoupon',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.RemoveCouponRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.Coupon.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListCoupons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/BatchListCoupons',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BatchListCouponsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartBulkIssue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/StartBulkIssue',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.StartBulkIssueRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBulkIssueJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/GetBulkIssueJob',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.GetBulkIssueJobRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.BulkIssueJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LapseExpiredCoupons(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.coupons.v1.CouponsService/LapseExpiredCoupons',
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsRequest.SerializeToString,
+            customer360_dot_coupons_dot_v1_dot_coupons__pb2.LapseExpiredCouponsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,12 +33,42 @@ class CouponsServiceStub:
     def __new__(cls, channel: _aio.Channel) -> CouponsServiceAsyncStub: ...
     ListCampaigns: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.ListCampaignsRequest, _coupons_pb2.ListCampaignsResponse]
     """Coupon campaigns to issue from, in creation order."""
+    BatchGetCampaigns: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.BatchGetCampaignsRequest, _coupons_pb2.BatchGetCampaignsResponse]
+    """Many campaigns in one call (the gateway's DataLoader); unknown ids are simply absent."""
+    CreateCampaign: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.CreateCampaignRequest, _coupons_pb2.Campaign]
+    """Defines a campaign; INVALID_ARGUMENT with a field for each bad value."""
+    IssueCoupon: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.IssueCouponRequest, _coupons_pb2.Coupon]
+    """Issues one coupon; the same idempotency key returns the same coupon."""
+    RemoveCoupon: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.RemoveCouponRequest, _coupons_pb2.Coupon]
+    """Marks an ACTIVE coupon REMOVED, with a remark and the actor."""
+    BatchListCoupons: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.BatchListCouponsRequest, _coupons_pb2.BatchListCouponsResponse]
+    """Pages of several customers' coupon lists in one call (the gateway's DataLoader)."""
+    StartBulkIssue: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.StartBulkIssueRequest, _coupons_pb2.BulkIssueJob]
+    """Starts a background job issuing one campaign to a customer list or to customer ids."""
+    GetBulkIssueJob: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.GetBulkIssueJobRequest, _coupons_pb2.BulkIssueJob]
+    LapseExpiredCoupons: _grpc.UnaryUnaryMultiCallable[_coupons_pb2.LapseExpiredCouponsRequest, _coupons_pb2.LapseExpiredCouponsResponse]
+    """Runs the lapse job once (it also runs periodically); safe to run concurrently."""
 
 @_typing.type_check_only
 class CouponsServiceAsyncStub(CouponsServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     ListCampaigns: _aio.UnaryUnaryMultiCallable[_coupons_pb2.ListCampaignsRequest, _coupons_pb2.ListCampaignsResponse]  # type: ignore[assignment]
     """Coupon campaigns to issue from, in creation order."""
+    BatchGetCampaigns: _aio.UnaryUnaryMultiCallable[_coupons_pb2.BatchGetCampaignsRequest, _coupons_pb2.BatchGetCampaignsResponse]  # type: ignore[assignment]
+    """Many campaigns in one call (the gateway's DataLoader); unknown ids are simply absent."""
+    CreateCampaign: _aio.UnaryUnaryMultiCallable[_coupons_pb2.CreateCampaignRequest, _coupons_pb2.Campaign]  # type: ignore[assignment]
+    """Defines a campaign; INVALID_ARGUMENT with a field for each bad value."""
+    IssueCoupon: _aio.UnaryUnaryMultiCallable[_coupons_pb2.IssueCouponRequest, _coupons_pb2.Coupon]  # type: ignore[assignment]
+    """Issues one coupon; the same idempotency key returns the same coupon."""
+    RemoveCoupon: _aio.UnaryUnaryMultiCallable[_coupons_pb2.RemoveCouponRequest, _coupons_pb2.Coupon]  # type: ignore[assignment]
+    """Marks an ACTIVE coupon REMOVED, with a remark and the actor."""
+    BatchListCoupons: _aio.UnaryUnaryMultiCallable[_coupons_pb2.BatchListCouponsRequest, _coupons_pb2.BatchListCouponsResponse]  # type: ignore[assignment]
+    """Pages of several customers' coupon lists in one call (the gateway's DataLoader)."""
+    StartBulkIssue: _aio.UnaryUnaryMultiCallable[_coupons_pb2.StartBulkIssueRequest, _coupons_pb2.BulkIssueJob]  # type: ignore[assignment]
+    """Starts a background job issuing one campaign to a customer list or to customer ids."""
+    GetBulkIssueJob: _aio.UnaryUnaryMultiCallable[_coupons_pb2.GetBulkIssueJobRequest, _coupons_pb2.BulkIssueJob]  # type: ignore[assignment]
+    LapseExpiredCoupons: _aio.UnaryUnaryMultiCallable[_coupons_pb2.LapseExpiredCouponsRequest, _coupons_pb2.LapseExpiredCouponsResponse]  # type: ignore[assignment]
+    """Runs the lapse job once (it also runs periodically); safe to run concurrently."""
 
 class CouponsServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -48,5 +78,68 @@ class CouponsServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_coupons_pb2.ListCampaignsResponse, _abc.Awaitable[_coupons_pb2.ListCampaignsResponse]]:
         """Coupon campaigns to issue from, in creation order."""
+
+    @_abc_1.abstractmethod
+    def BatchGetCampaigns(
+        self,
+        request: _coupons_pb2.BatchGetCampaignsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.BatchGetCampaignsResponse, _abc.Awaitable[_coupons_pb2.BatchGetCampaignsResponse]]:
+        """Many campaigns in one call (the gateway's DataLoader); unknown ids are simply absent."""
+
+    @_abc_1.abstractmethod
+    def CreateCampaign(
+        self,
+        request: _coupons_pb2.CreateCampaignRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.Campaign, _abc.Awaitable[_coupons_pb2.Campaign]]:
+        """Defines a campaign; INVALID_ARGUMENT with a field for each bad value."""
+
+    @_abc_1.abstractmethod
+    def IssueCoupon(
+        self,
+        request: _coupons_pb2.IssueCouponRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.Coupon, _abc.Awaitable[_coupons_pb2.Coupon]]:
+        """Issues one coupon; the same idempotency key returns the same coupon."""
+
+    @_abc_1.abstractmethod
+    def RemoveCoupon(
+        self,
+        request: _coupons_pb2.RemoveCouponRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.Coupon, _abc.Awaitable[_coupons_pb2.Coupon]]:
+        """Marks an ACTIVE coupon REMOVED, with a remark and the actor."""
+
+    @_abc_1.abstractmethod
+    def BatchListCoupons(
+        self,
+        request: _coupons_pb2.BatchListCouponsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.BatchListCouponsResponse, _abc.Awaitable[_coupons_pb2.BatchListCouponsResponse]]:
+        """Pages of several customers' coupon lists in one call (the gateway's DataLoader)."""
+
+    @_abc_1.abstractmethod
+    def StartBulkIssue(
+        self,
+        request: _coupons_pb2.StartBulkIssueRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.BulkIssueJob, _abc.Awaitable[_coupons_pb2.BulkIssueJob]]:
+        """Starts a background job issuing one campaign to a customer list or to customer ids."""
+
+    @_abc_1.abstractmethod
+    def GetBulkIssueJob(
+        self,
+        request: _coupons_pb2.GetBulkIssueJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.BulkIssueJob, _abc.Awaitable[_coupons_pb2.BulkIssueJob]]: ...
+
+    @_abc_1.abstractmethod
+    def LapseExpiredCoupons(
+        self,
+        request: _coupons_pb2.LapseExpiredCouponsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_coupons_pb2.LapseExpiredCouponsResponse, _abc.Awaitable[_coupons_pb2.LapseExpiredCouponsResponse]]:
+        """Runs the lapse job once (it also runs periodically); safe to run concurrently."""
 
 def add_CouponsServiceServicer_to_server(servicer: CouponsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

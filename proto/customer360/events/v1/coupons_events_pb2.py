@@ -25,23 +25,23 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*customer360/events/v1/coupons_events.proto\x12\x15\x63ustomer360.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"x\n\x0c\x43ouponIssued\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x15\n\rcampaign_name\x18\x03 \x01(\t\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"5\n\rCouponApplied\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\"F\n\x0e\x43ouponRejected\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x1c\n\x0c\x43ouponLapsed\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"-\n\rCouponRemoved\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06remark\x18\x02 \x01(\t\"8\n\x10\x43ouponReinstated\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*customer360/events/v1/coupons_events.proto\x12\x15\x63ustomer360.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbc\x01\n\x0c\x43ouponIssued\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x15\n\rcampaign_name\x18\x03 \x01(\t\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x15\n\rdiscount_type\x18\x06 \x01(\t\x12\x16\n\x0e\x64iscount_value\x18\x07 \x01(\t\"J\n\rCouponApplied\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\"F\n\x0e\x43ouponRejected\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x1c\n\x0c\x43ouponLapsed\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"-\n\rCouponRemoved\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06remark\x18\x02 \x01(\t\"8\n\x10\x43ouponReinstated\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x16\n\x0etransaction_id\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'customer360.events.v1.coupons_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COUPONISSUED']._serialized_start=102
-  _globals['_COUPONISSUED']._serialized_end=222
-  _globals['_COUPONAPPLIED']._serialized_start=224
-  _globals['_COUPONAPPLIED']._serialized_end=277
-  _globals['_COUPONREJECTED']._serialized_start=279
-  _globals['_COUPONREJECTED']._serialized_end=349
-  _globals['_COUPONLAPSED']._serialized_start=351
-  _globals['_COUPONLAPSED']._serialized_end=379
-  _globals['_COUPONREMOVED']._serialized_start=381
-  _globals['_COUPONREMOVED']._serialized_end=426
-  _globals['_COUPONREINSTATED']._serialized_start=428
-  _globals['_COUPONREINSTATED']._serialized_end=484
+  _globals['_COUPONISSUED']._serialized_start=103
+  _globals['_COUPONISSUED']._serialized_end=291
+  _globals['_COUPONAPPLIED']._serialized_start=293
+  _globals['_COUPONAPPLIED']._serialized_end=367
+  _globals['_COUPONREJECTED']._serialized_start=369
+  _globals['_COUPONREJECTED']._serialized_end=439
+  _globals['_COUPONLAPSED']._serialized_start=441
+  _globals['_COUPONLAPSED']._serialized_end=469
+  _globals['_COUPONREMOVED']._serialized_start=471
+  _globals['_COUPONREMOVED']._serialized_end=516
+  _globals['_COUPONREINSTATED']._serialized_start=518
+  _globals['_COUPONREINSTATED']._serialized_end=574
 # @@protoc_insertion_point(module_scope)

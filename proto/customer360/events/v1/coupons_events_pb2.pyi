@@ -25,9 +25,17 @@ class CouponIssued(_message.Message):
     CAMPAIGN_ID_FIELD_NUMBER: _builtins.int
     CAMPAIGN_NAME_FIELD_NUMBER: _builtins.int
     EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    DISCOUNT_TYPE_FIELD_NUMBER: _builtins.int
+    DISCOUNT_VALUE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
     campaign_id: _builtins.str
     campaign_name: _builtins.str
+    description: _builtins.str
+    discount_type: _builtins.str
+    """PERCENT, AMOUNT, FREE_ITEM"""
+    discount_value: _builtins.str
+    """decimal string"""
     @_builtins.property
     def expires_at(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -37,10 +45,13 @@ class CouponIssued(_message.Message):
         campaign_id: _builtins.str = ...,
         campaign_name: _builtins.str = ...,
         expires_at: _timestamp_pb2.Timestamp | None = ...,
+        description: _builtins.str = ...,
+        discount_type: _builtins.str = ...,
+        discount_value: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["expires_at", b"expires_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaign_id", b"campaign_id", "campaign_name", b"campaign_name", "code", b"code", "expires_at", b"expires_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaign_id", b"campaign_id", "campaign_name", b"campaign_name", "code", b"code", "description", b"description", "discount_type", b"discount_type", "discount_value", b"discount_value", "expires_at", b"expires_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -52,17 +63,20 @@ class CouponApplied(_message.Message):
 
     CODE_FIELD_NUMBER: _builtins.int
     TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    CAMPAIGN_ID_FIELD_NUMBER: _builtins.int
     code: _builtins.str
     transaction_id: _builtins.str
+    campaign_id: _builtins.str
     def __init__(
         self,
         *,
         code: _builtins.str = ...,
         transaction_id: _builtins.str = ...,
+        campaign_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "transaction_id", b"transaction_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaign_id", b"campaign_id", "code", b"code", "transaction_id", b"transaction_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -70,6 +84,8 @@ Global___CouponApplied: _TypeAlias = CouponApplied  # noqa: Y015
 
 @_typing.final
 class CouponRejected(_message.Message):
+    """A purchase carried a code that could not be applied; the purchase still counts."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
@@ -78,6 +94,7 @@ class CouponRejected(_message.Message):
     code: _builtins.str
     transaction_id: _builtins.str
     reason: _builtins.str
+    """UNKNOWN_CODE, OTHER_CUSTOMER, EXPIRED, ALREADY_APPLIED, LAPSED, REMOVED"""
     def __init__(
         self,
         *,
