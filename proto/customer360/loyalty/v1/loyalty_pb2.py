@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$customer360/loyalty/v1/loyalty.proto\x12\x16\x63ustomer360.loyalty.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbd\x01\n\x07\x41\x63\x63ount\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x16\n\x0epoints_balance\x18\x02 \x01(\x03\x12\x17\n\x0flifetime_points\x18\x03 \x01(\x03\x12\x17\n\x0fredeemed_points\x18\x04 \x01(\x03\x12\x16\n\x0e\x65xpired_points\x18\x05 \x01(\x03\x12\x0c\n\x04tier\x18\x06 \x01(\t\x12-\n\topened_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"(\n\x11GetAccountRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\"/\n\x17\x42\x61tchGetAccountsRequest\x12\x14\n\x0c\x63ustomer_ids\x18\x01 \x03(\t\"M\n\x18\x42\x61tchGetAccountsResponse\x12\x31\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x1f.customer360.loyalty.v1.Account2\xe1\x01\n\x0eLoyaltyService\x12X\n\nGetAccount\x12).customer360.loyalty.v1.GetAccountRequest\x1a\x1f.customer360.loyalty.v1.Account\x12u\n\x10\x42\x61tchGetAccounts\x12/.customer360.loyalty.v1.BatchGetAccountsRequest\x1a\x30.customer360.loyalty.v1.BatchGetAccountsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$customer360/loyalty/v1/loyalty.proto\x12\x16\x63ustomer360.loyalty.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x03\n\x07\x41\x63\x63ount\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x16\n\x0epoints_balance\x18\x02 \x01(\x03\x12\x17\n\x0flifetime_points\x18\x03 \x01(\x03\x12\x17\n\x0fredeemed_points\x18\x04 \x01(\x03\x12\x16\n\x0e\x65xpired_points\x18\x05 \x01(\x03\x12\x0c\n\x04tier\x18\x06 \x01(\t\x12-\n\topened_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x0bnext_expiry\x18\x08 \x01(\x0b\x32!.customer360.loyalty.v1.PointsLot\x12/\n\x04lots\x18\t \x03(\x0b\x32!.customer360.loyalty.v1.PointsLot\x12\x15\n\rreferral_code\x18\n \x01(\t\x12\x16\n\x0ereferred_count\x18\x0b \x01(\x03\x12\x17\n\x0freferral_points\x18\x0c \x01(\x03\x12\x30\n\x07metrics\x18\r \x01(\x0b\x32\x1f.customer360.loyalty.v1.Metrics\x12\x13\n\x0bpoints_debt\x18\x0e \x01(\x03\x12\x0e\n\x06status\x18\x0f \x01(\t\"\xe9\x01\n\tPointsLot\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06points\x18\x02 \x01(\x03\x12\x13\n\x0bpoints_left\x18\x03 \x01(\x03\x12\x16\n\x0etransaction_id\x18\x04 \x01(\t\x12\x10\n\x08store_id\x18\x05 \x01(\t\x12\x13\n\x0bterminal_id\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04type\x18\t \x01(\t\"\x96\x02\n\x07Metrics\x12\x16\n\x0elifetime_spend\x18\x01 \x01(\t\x12\x0e\n\x06orders\x18\x02 \x01(\x03\x12!\n\x19\x61verage_transaction_value\x18\x03 \x01(\t\x12\x1e\n\x16last_transaction_value\x18\x04 \x01(\t\x12\x37\n\x13last_transaction_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12=\n\x0etop_categories\x18\x06 \x03(\x0b\x32%.customer360.loyalty.v1.CategorySpend\x12(\n\x03rfm\x18\x07 \x01(\x0b\x32\x1b.customer360.loyalty.v1.Rfm\"C\n\rCategorySpend\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\x12\x10\n\x08quantity\x18\x03 \x01(\x03\"l\n\x03Rfm\x12\x0f\n\x07recency\x18\x01 \x01(\x05\x12\x11\n\tfrequency\x18\x02 \x01(\x05\x12\x10\n\x08monetary\x18\x03 \x01(\x05\x12/\n\x0b\x63omputed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbb\x03\n\x08Purchase\x12\x13\n\x0bpurchase_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x12\n\npartner_id\x18\x03 \x01(\t\x12\x16\n\x0etransaction_id\x18\x04 \x01(\t\x12\x12\n\nreceipt_id\x18\x05 \x01(\t\x12/\n\x0boccurred_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08store_id\x18\x07 \x01(\t\x12\x13\n\x0bterminal_id\x18\x08 \x01(\t\x12\x0e\n\x06source\x18\t \x01(\t\x12\r\n\x05total\x18\n \x01(\t\x12\x10\n\x08\x63urrency\x18\x0b \x01(\t\x12\x33\n\x05items\x18\x0c \x03(\x0b\x32$.customer360.loyalty.v1.PurchaseItem\x12\x14\n\x0c\x63oupon_codes\x18\r \x03(\t\x12\x15\n\rpoints_earned\x18\x0e \x01(\x03\x12\x17\n\x0fpoints_redeemed\x18\x0f \x01(\x03\x12\x0c\n\x04kind\x18\x10 \x01(\t\x12\x33\n\tdiscounts\x18\x11 \x03(\x0b\x32 .customer360.loyalty.v1.Discount\"a\n\x0cPurchaseItem\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\x03\x12\x12\n\nunit_price\x18\x05 \x01(\t\"/\n\x08\x44iscount\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x0e\n\x06\x61mount\x18\x02 \x01(\t\"\xf1\x01\n\x0bLedgerEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0e\n\x06points\x18\x04 \x01(\x03\x12\x15\n\rbalance_after\x18\x05 \x01(\x03\x12\x0e\n\x06remark\x18\x06 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x07 \x01(\t\x12\x16\n\x0etransaction_id\x18\x08 \x01(\t\x12\x10\n\x08store_id\x18\t \x01(\t\x12\x13\n\x0bterminal_id\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc1\x01\n\tOtpRecord\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x13\n\x0bmasked_code\x18\x03 \x01(\t\x12\x0e\n\x06points\x18\x04 \x01(\x03\x12\x0e\n\x06status\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"(\n\x11GetAccountRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\"/\n\x17\x42\x61tchGetAccountsRequest\x12\x14\n\x0c\x63ustomer_ids\x18\x01 \x03(\t\"M\n\x18\x42\x61tchGetAccountsResponse\x12\x31\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x1f.customer360.loyalty.v1.Account\"U\n\x16SearchPurchasesRequest\x12\x13\n\x0breceipt_ids\x18\x01 \x03(\t\x12\x17\n\x0ftransaction_ids\x18\x02 \x03(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\"N\n\x17SearchPurchasesResponse\x12\x33\n\tpurchases\x18\x01 \x03(\x0b\x32 .customer360.loyalty.v1.Purchase\"V\n\x11PurchasePageQuery\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\r\n\x05\x66irst\x18\x02 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x03 \x01(\t\x12\x0e\n\x06search\x18\x04 \x01(\t\"k\n\x0cPurchasePage\x12\x33\n\tpurchases\x18\x01 \x03(\x0b\x32 .customer360.loyalty.v1.Purchase\x12\x0f\n\x07\x63ursors\x18\x02 \x03(\t\x12\x15\n\rhas_next_page\x18\x03 \x01(\x08\"R\n\x14ListPurchasesRequest\x12:\n\x07queries\x18\x01 \x03(\x0b\x32).customer360.loyalty.v1.PurchasePageQuery\"L\n\x15ListPurchasesResponse\x12\x33\n\x05pages\x18\x01 \x03(\x0b\x32$.customer360.loyalty.v1.PurchasePage\"R\n\x0fLedgerPageQuery\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\r\n\x05\x66irst\x18\x02 \x01(\x05\x12\r\n\x05\x61\x66ter\x18\x03 \x01(\t\x12\x0c\n\x04type\x18\x04 \x01(\t\"j\n\nLedgerPage\x12\x34\n\x07\x65ntries\x18\x01 \x03(\x0b\x32#.customer360.loyalty.v1.LedgerEntry\x12\x0f\n\x07\x63ursors\x18\x02 \x03(\t\x12\x15\n\rhas_next_page\x18\x03 \x01(\x08\"M\n\x11ListLedgerRequest\x12\x38\n\x07queries\x18\x01 \x03(\x0b\x32\'.customer360.loyalty.v1.LedgerPageQuery\"G\n\x12ListLedgerResponse\x12\x31\n\x05pages\x18\x01 \x03(\x0b\x32\".customer360.loyalty.v1.LedgerPage\"6\n\x0fListOtpsRequest\x12\x14\n\x0c\x63ustomer_ids\x18\x01 \x03(\t\x12\r\n\x05\x66irst\x18\x02 \x01(\x05\"T\n\x0c\x43ustomerOtps\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12/\n\x04otps\x18\x02 \x03(\x0b\x32!.customer360.loyalty.v1.OtpRecord\"K\n\x10ListOtpsResponse\x12\x37\n\tcustomers\x18\x01 \x03(\x0b\x32$.customer360.loyalty.v1.CustomerOtps\"r\n\x13\x41\x64justPointsRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06points\x18\x02 \x01(\x03\x12\x0e\n\x06remark\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t\"v\n\x0ePointsResponse\x12\x30\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x1f.customer360.loyalty.v1.Account\x12\x32\n\x05\x65ntry\x18\x02 \x01(\x0b\x32#.customer360.loyalty.v1.LedgerEntry\"R\n\x0eSetTierRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x0e\n\x06remark\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"h\n\x17TransferPurchaseRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12\x16\n\x0eto_customer_id\x18\x02 \x01(\t\x12\x0e\n\x06remark\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"N\n\x18TransferPurchaseResponse\x12\x32\n\x08purchase\x18\x01 \x01(\x0b\x32 .customer360.loyalty.v1.Purchase\"Q\n\x1bRequestRedemptionOtpRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06points\x18\x02 \x01(\x03\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\"o\n\x13RedeemPointsRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0e\n\x06points\x18\x02 \x01(\x03\x12\x0b\n\x03otp\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x05 \x01(\t2\x93\t\n\x0eLoyaltyService\x12X\n\nGetAccount\x12).customer360.loyalty.v1.GetAccountRequest\x1a\x1f.customer360.loyalty.v1.Account\x12u\n\x10\x42\x61tchGetAccounts\x12/.customer360.loyalty.v1.BatchGetAccountsRequest\x1a\x30.customer360.loyalty.v1.BatchGetAccountsResponse\x12r\n\x0fSearchPurchases\x12..customer360.loyalty.v1.SearchPurchasesRequest\x1a/.customer360.loyalty.v1.SearchPurchasesResponse\x12l\n\rListPurchases\x12,.customer360.loyalty.v1.ListPurchasesRequest\x1a-.customer360.loyalty.v1.ListPurchasesResponse\x12\x63\n\nListLedger\x12).customer360.loyalty.v1.ListLedgerRequest\x1a*.customer360.loyalty.v1.ListLedgerResponse\x12]\n\x08ListOtps\x12\'.customer360.loyalty.v1.ListOtpsRequest\x1a(.customer360.loyalty.v1.ListOtpsResponse\x12\x63\n\x0c\x41\x64justPoints\x12+.customer360.loyalty.v1.AdjustPointsRequest\x1a&.customer360.loyalty.v1.PointsResponse\x12Y\n\x07SetTier\x12&.customer360.loyalty.v1.SetTierRequest\x1a&.customer360.loyalty.v1.PointsResponse\x12u\n\x10TransferPurchase\x12/.customer360.loyalty.v1.TransferPurchaseRequest\x1a\x30.customer360.loyalty.v1.TransferPurchaseResponse\x12n\n\x14RequestRedemptionOtp\x12\x33.customer360.loyalty.v1.RequestRedemptionOtpRequest\x1a!.customer360.loyalty.v1.OtpRecord\x12\x63\n\x0cRedeemPoints\x12+.customer360.loyalty.v1.RedeemPointsRequest\x1a&.customer360.loyalty.v1.PointsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,13 +33,71 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'customer360.loyalty.v1.loya
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ACCOUNT']._serialized_start=98
-  _globals['_ACCOUNT']._serialized_end=287
-  _globals['_GETACCOUNTREQUEST']._serialized_start=289
-  _globals['_GETACCOUNTREQUEST']._serialized_end=329
-  _globals['_BATCHGETACCOUNTSREQUEST']._serialized_start=331
-  _globals['_BATCHGETACCOUNTSREQUEST']._serialized_end=378
-  _globals['_BATCHGETACCOUNTSRESPONSE']._serialized_start=380
-  _globals['_BATCHGETACCOUNTSRESPONSE']._serialized_end=457
-  _globals['_LOYALTYSERVICE']._serialized_start=460
-  _globals['_LOYALTYSERVICE']._serialized_end=685
+  _globals['_ACCOUNT']._serialized_end=551
+  _globals['_POINTSLOT']._serialized_start=554
+  _globals['_POINTSLOT']._serialized_end=787
+  _globals['_METRICS']._serialized_start=790
+  _globals['_METRICS']._serialized_end=1068
+  _globals['_CATEGORYSPEND']._serialized_start=1070
+  _globals['_CATEGORYSPEND']._serialized_end=1137
+  _globals['_RFM']._serialized_start=1139
+  _globals['_RFM']._serialized_end=1247
+  _globals['_PURCHASE']._serialized_start=1250
+  _globals['_PURCHASE']._serialized_end=1693
+  _globals['_PURCHASEITEM']._serialized_start=1695
+  _globals['_PURCHASEITEM']._serialized_end=1792
+  _globals['_DISCOUNT']._serialized_start=1794
+  _globals['_DISCOUNT']._serialized_end=1841
+  _globals['_LEDGERENTRY']._serialized_start=1844
+  _globals['_LEDGERENTRY']._serialized_end=2085
+  _globals['_OTPRECORD']._serialized_start=2088
+  _globals['_OTPRECORD']._serialized_end=2281
+  _globals['_GETACCOUNTREQUEST']._serialized_start=2283
+  _globals['_GETACCOUNTREQUEST']._serialized_end=2323
+  _globals['_BATCHGETACCOUNTSREQUEST']._serialized_start=2325
+  _globals['_BATCHGETACCOUNTSREQUEST']._serialized_end=2372
+  _globals['_BATCHGETACCOUNTSRESPONSE']._serialized_start=2374
+  _globals['_BATCHGETACCOUNTSRESPONSE']._serialized_end=2451
+  _globals['_SEARCHPURCHASESREQUEST']._serialized_start=2453
+  _globals['_SEARCHPURCHASESREQUEST']._serialized_end=2538
+  _globals['_SEARCHPURCHASESRESPONSE']._serialized_start=2540
+  _globals['_SEARCHPURCHASESRESPONSE']._serialized_end=2618
+  _globals['_PURCHASEPAGEQUERY']._serialized_start=2620
+  _globals['_PURCHASEPAGEQUERY']._serialized_end=2706
+  _globals['_PURCHASEPAGE']._serialized_start=2708
+  _globals['_PURCHASEPAGE']._serialized_end=2815
+  _globals['_LISTPURCHASESREQUEST']._serialized_start=2817
+  _globals['_LISTPURCHASESREQUEST']._serialized_end=2899
+  _globals['_LISTPURCHASESRESPONSE']._serialized_start=2901
+  _globals['_LISTPURCHASESRESPONSE']._serialized_end=2977
+  _globals['_LEDGERPAGEQUERY']._serialized_start=2979
+  _globals['_LEDGERPAGEQUERY']._serialized_end=3061
+  _globals['_LEDGERPAGE']._serialized_start=3063
+  _globals['_LEDGERPAGE']._serialized_end=3169
+  _globals['_LISTLEDGERREQUEST']._serialized_start=3171
+  _globals['_LISTLEDGERREQUEST']._serialized_end=3248
+  _globals['_LISTLEDGERRESPONSE']._serialized_start=3250
+  _globals['_LISTLEDGERRESPONSE']._serialized_end=3321
+  _globals['_LISTOTPSREQUEST']._serialized_start=3323
+  _globals['_LISTOTPSREQUEST']._serialized_end=3377
+  _globals['_CUSTOMEROTPS']._serialized_start=3379
+  _globals['_CUSTOMEROTPS']._serialized_end=3463
+  _globals['_LISTOTPSRESPONSE']._serialized_start=3465
+  _globals['_LISTOTPSRESPONSE']._serialized_end=3540
+  _globals['_ADJUSTPOINTSREQUEST']._serialized_start=3542
+  _globals['_ADJUSTPOINTSREQUEST']._serialized_end=3656
+  _globals['_POINTSRESPONSE']._serialized_start=3658
+  _globals['_POINTSRESPONSE']._serialized_end=3776
+  _globals['_SETTIERREQUEST']._serialized_start=3778
+  _globals['_SETTIERREQUEST']._serialized_end=3860
+  _globals['_TRANSFERPURCHASEREQUEST']._serialized_start=3862
+  _globals['_TRANSFERPURCHASEREQUEST']._serialized_end=3966
+  _globals['_TRANSFERPURCHASERESPONSE']._serialized_start=3968
+  _globals['_TRANSFERPURCHASERESPONSE']._serialized_end=4046
+  _globals['_REQUESTREDEMPTIONOTPREQUEST']._serialized_start=4048
+  _globals['_REQUESTREDEMPTIONOTPREQUEST']._serialized_end=4129
+  _globals['_REDEEMPOINTSREQUEST']._serialized_start=4131
+  _globals['_REDEEMPOINTSREQUEST']._serialized_end=4242
+  _globals['_LOYALTYSERVICE']._serialized_start=4245
+  _globals['_LOYALTYSERVICE']._serialized_end=5416
 # @@protoc_insertion_point(module_scope)

@@ -30,14 +30,39 @@ class Account(_message.Message):
     EXPIRED_POINTS_FIELD_NUMBER: _builtins.int
     TIER_FIELD_NUMBER: _builtins.int
     OPENED_AT_FIELD_NUMBER: _builtins.int
+    NEXT_EXPIRY_FIELD_NUMBER: _builtins.int
+    LOTS_FIELD_NUMBER: _builtins.int
+    REFERRAL_CODE_FIELD_NUMBER: _builtins.int
+    REFERRED_COUNT_FIELD_NUMBER: _builtins.int
+    REFERRAL_POINTS_FIELD_NUMBER: _builtins.int
+    METRICS_FIELD_NUMBER: _builtins.int
+    POINTS_DEBT_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     points_balance: _builtins.int
     lifetime_points: _builtins.int
     redeemed_points: _builtins.int
     expired_points: _builtins.int
     tier: _builtins.str
+    referral_code: _builtins.str
+    referred_count: _builtins.int
+    referral_points: _builtins.int
+    points_debt: _builtins.int
+    """reversed points the balance could not cover"""
+    status: _builtins.str
+    """ACTIVE, SUSPENDED or ERASED"""
     @_builtins.property
     def opened_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def next_expiry(self) -> Global___PointsLot:
+        """unset when no lot expires"""
+
+    @_builtins.property
+    def lots(self) -> _containers.RepeatedCompositeFieldContainer[Global___PointsLot]:
+        """earned lots with points left, earliest expiry first"""
+
+    @_builtins.property
+    def metrics(self) -> Global___Metrics: ...
     def __init__(
         self,
         *,
@@ -48,14 +73,386 @@ class Account(_message.Message):
         expired_points: _builtins.int = ...,
         tier: _builtins.str = ...,
         opened_at: _timestamp_pb2.Timestamp | None = ...,
+        next_expiry: Global___PointsLot | None = ...,
+        lots: _abc.Iterable[Global___PointsLot] | None = ...,
+        referral_code: _builtins.str = ...,
+        referred_count: _builtins.int = ...,
+        referral_points: _builtins.int = ...,
+        metrics: Global___Metrics | None = ...,
+        points_debt: _builtins.int = ...,
+        status: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["opened_at", b"opened_at"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["metrics", b"metrics", "next_expiry", b"next_expiry", "opened_at", b"opened_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "expired_points", b"expired_points", "lifetime_points", b"lifetime_points", "opened_at", b"opened_at", "points_balance", b"points_balance", "redeemed_points", b"redeemed_points", "tier", b"tier"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "expired_points", b"expired_points", "lifetime_points", b"lifetime_points", "lots", b"lots", "metrics", b"metrics", "next_expiry", b"next_expiry", "opened_at", b"opened_at", "points_balance", b"points_balance", "points_debt", b"points_debt", "redeemed_points", b"redeemed_points", "referral_code", b"referral_code", "referral_points", b"referral_points", "referred_count", b"referred_count", "status", b"status", "tier", b"tier"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Account: _TypeAlias = Account  # noqa: Y015
+
+@_typing.final
+class PointsLot(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    POINTS_LEFT_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TERMINAL_ID_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    points: _builtins.int
+    points_left: _builtins.int
+    transaction_id: _builtins.str
+    store_id: _builtins.str
+    terminal_id: _builtins.str
+    type: _builtins.str
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def expires_at(self) -> _timestamp_pb2.Timestamp:
+        """unset: never expires"""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        points: _builtins.int = ...,
+        points_left: _builtins.int = ...,
+        transaction_id: _builtins.str = ...,
+        store_id: _builtins.str = ...,
+        terminal_id: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        expires_at: _timestamp_pb2.Timestamp | None = ...,
+        type: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "expires_at", b"expires_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "expires_at", b"expires_at", "id", b"id", "points", b"points", "points_left", b"points_left", "store_id", b"store_id", "terminal_id", b"terminal_id", "transaction_id", b"transaction_id", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PointsLot: _TypeAlias = PointsLot  # noqa: Y015
+
+@_typing.final
+class Metrics(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LIFETIME_SPEND_FIELD_NUMBER: _builtins.int
+    ORDERS_FIELD_NUMBER: _builtins.int
+    AVERAGE_TRANSACTION_VALUE_FIELD_NUMBER: _builtins.int
+    LAST_TRANSACTION_VALUE_FIELD_NUMBER: _builtins.int
+    LAST_TRANSACTION_AT_FIELD_NUMBER: _builtins.int
+    TOP_CATEGORIES_FIELD_NUMBER: _builtins.int
+    RFM_FIELD_NUMBER: _builtins.int
+    lifetime_spend: _builtins.str
+    """decimal string"""
+    orders: _builtins.int
+    average_transaction_value: _builtins.str
+    last_transaction_value: _builtins.str
+    """empty when no purchase"""
+    @_builtins.property
+    def last_transaction_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def top_categories(self) -> _containers.RepeatedCompositeFieldContainer[Global___CategorySpend]:
+        """by amount, highest first"""
+
+    @_builtins.property
+    def rfm(self) -> Global___Rfm:
+        """unset until the customer has purchased and breaks exist"""
+
+    def __init__(
+        self,
+        *,
+        lifetime_spend: _builtins.str = ...,
+        orders: _builtins.int = ...,
+        average_transaction_value: _builtins.str = ...,
+        last_transaction_value: _builtins.str = ...,
+        last_transaction_at: _timestamp_pb2.Timestamp | None = ...,
+        top_categories: _abc.Iterable[Global___CategorySpend] | None = ...,
+        rfm: Global___Rfm | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["last_transaction_at", b"last_transaction_at", "rfm", b"rfm"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["average_transaction_value", b"average_transaction_value", "last_transaction_at", b"last_transaction_at", "last_transaction_value", b"last_transaction_value", "lifetime_spend", b"lifetime_spend", "orders", b"orders", "rfm", b"rfm", "top_categories", b"top_categories"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Metrics: _TypeAlias = Metrics  # noqa: Y015
+
+@_typing.final
+class CategorySpend(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    category: _builtins.str
+    amount: _builtins.str
+    quantity: _builtins.int
+    def __init__(
+        self,
+        *,
+        category: _builtins.str = ...,
+        amount: _builtins.str = ...,
+        quantity: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "category", b"category", "quantity", b"quantity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CategorySpend: _TypeAlias = CategorySpend  # noqa: Y015
+
+@_typing.final
+class Rfm(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECENCY_FIELD_NUMBER: _builtins.int
+    FREQUENCY_FIELD_NUMBER: _builtins.int
+    MONETARY_FIELD_NUMBER: _builtins.int
+    COMPUTED_AT_FIELD_NUMBER: _builtins.int
+    recency: _builtins.int
+    frequency: _builtins.int
+    monetary: _builtins.int
+    @_builtins.property
+    def computed_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        recency: _builtins.int = ...,
+        frequency: _builtins.int = ...,
+        monetary: _builtins.int = ...,
+        computed_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["computed_at", b"computed_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["computed_at", b"computed_at", "frequency", b"frequency", "monetary", b"monetary", "recency", b"recency"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Rfm: _TypeAlias = Rfm  # noqa: Y015
+
+@_typing.final
+class Purchase(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PURCHASE_ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    PARTNER_ID_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    RECEIPT_ID_FIELD_NUMBER: _builtins.int
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TERMINAL_ID_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    ITEMS_FIELD_NUMBER: _builtins.int
+    COUPON_CODES_FIELD_NUMBER: _builtins.int
+    POINTS_EARNED_FIELD_NUMBER: _builtins.int
+    POINTS_REDEEMED_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    DISCOUNTS_FIELD_NUMBER: _builtins.int
+    purchase_id: _builtins.str
+    """partner_id:transaction_id"""
+    customer_id: _builtins.str
+    partner_id: _builtins.str
+    transaction_id: _builtins.str
+    receipt_id: _builtins.str
+    store_id: _builtins.str
+    terminal_id: _builtins.str
+    source: _builtins.str
+    """IN_STORE, ONLINE, API"""
+    total: _builtins.str
+    currency: _builtins.str
+    points_earned: _builtins.int
+    points_redeemed: _builtins.int
+    kind: _builtins.str
+    """SALE or RETURN"""
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___PurchaseItem]: ...
+    @_builtins.property
+    def coupon_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def discounts(self) -> _containers.RepeatedCompositeFieldContainer[Global___Discount]: ...
+    def __init__(
+        self,
+        *,
+        purchase_id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        partner_id: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        receipt_id: _builtins.str = ...,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        store_id: _builtins.str = ...,
+        terminal_id: _builtins.str = ...,
+        source: _builtins.str = ...,
+        total: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        items: _abc.Iterable[Global___PurchaseItem] | None = ...,
+        coupon_codes: _abc.Iterable[_builtins.str] | None = ...,
+        points_earned: _builtins.int = ...,
+        points_redeemed: _builtins.int = ...,
+        kind: _builtins.str = ...,
+        discounts: _abc.Iterable[Global___Discount] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["coupon_codes", b"coupon_codes", "currency", b"currency", "customer_id", b"customer_id", "discounts", b"discounts", "items", b"items", "kind", b"kind", "occurred_at", b"occurred_at", "partner_id", b"partner_id", "points_earned", b"points_earned", "points_redeemed", b"points_redeemed", "purchase_id", b"purchase_id", "receipt_id", b"receipt_id", "source", b"source", "store_id", b"store_id", "terminal_id", b"terminal_id", "total", b"total", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Purchase: _TypeAlias = Purchase  # noqa: Y015
+
+@_typing.final
+class PurchaseItem(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SKU_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    UNIT_PRICE_FIELD_NUMBER: _builtins.int
+    sku: _builtins.str
+    name: _builtins.str
+    category: _builtins.str
+    quantity: _builtins.int
+    unit_price: _builtins.str
+    def __init__(
+        self,
+        *,
+        sku: _builtins.str = ...,
+        name: _builtins.str = ...,
+        category: _builtins.str = ...,
+        quantity: _builtins.int = ...,
+        unit_price: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "name", b"name", "quantity", b"quantity", "sku", b"sku", "unit_price", b"unit_price"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PurchaseItem: _TypeAlias = PurchaseItem  # noqa: Y015
+
+@_typing.final
+class Discount(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    description: _builtins.str
+    amount: _builtins.str
+    def __init__(
+        self,
+        *,
+        description: _builtins.str = ...,
+        amount: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "description", b"description"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Discount: _TypeAlias = Discount  # noqa: Y015
+
+@_typing.final
+class LedgerEntry(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    BALANCE_AFTER_FIELD_NUMBER: _builtins.int
+    REMARK_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    STORE_ID_FIELD_NUMBER: _builtins.int
+    TERMINAL_ID_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    customer_id: _builtins.str
+    type: _builtins.str
+    points: _builtins.int
+    balance_after: _builtins.int
+    remark: _builtins.str
+    actor: _builtins.str
+    transaction_id: _builtins.str
+    store_id: _builtins.str
+    terminal_id: _builtins.str
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        type: _builtins.str = ...,
+        points: _builtins.int = ...,
+        balance_after: _builtins.int = ...,
+        remark: _builtins.str = ...,
+        actor: _builtins.str = ...,
+        transaction_id: _builtins.str = ...,
+        store_id: _builtins.str = ...,
+        terminal_id: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "balance_after", b"balance_after", "created_at", b"created_at", "customer_id", b"customer_id", "id", b"id", "points", b"points", "remark", b"remark", "store_id", b"store_id", "terminal_id", b"terminal_id", "transaction_id", b"transaction_id", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LedgerEntry: _TypeAlias = LedgerEntry  # noqa: Y015
+
+@_typing.final
+class OtpRecord(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    MASKED_CODE_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    customer_id: _builtins.str
+    masked_code: _builtins.str
+    points: _builtins.int
+    status: _builtins.str
+    """PENDING, USED, EXPIRED, BLOCKED"""
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def expires_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        customer_id: _builtins.str = ...,
+        masked_code: _builtins.str = ...,
+        points: _builtins.int = ...,
+        status: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        expires_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "expires_at", b"expires_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "customer_id", b"customer_id", "expires_at", b"expires_at", "id", b"id", "masked_code", b"masked_code", "points", b"points", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OtpRecord: _TypeAlias = OtpRecord  # noqa: Y015
 
 @_typing.final
 class GetAccountRequest(_message.Message):
@@ -115,3 +512,501 @@ class BatchGetAccountsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___BatchGetAccountsResponse: _TypeAlias = BatchGetAccountsResponse  # noqa: Y015
+
+@_typing.final
+class SearchPurchasesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RECEIPT_IDS_FIELD_NUMBER: _builtins.int
+    TRANSACTION_IDS_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    limit: _builtins.int
+    """default 100, at most 500"""
+    @_builtins.property
+    def receipt_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def transaction_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        receipt_ids: _abc.Iterable[_builtins.str] | None = ...,
+        transaction_ids: _abc.Iterable[_builtins.str] | None = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["limit", b"limit", "receipt_ids", b"receipt_ids", "transaction_ids", b"transaction_ids"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SearchPurchasesRequest: _TypeAlias = SearchPurchasesRequest  # noqa: Y015
+
+@_typing.final
+class SearchPurchasesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PURCHASES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def purchases(self) -> _containers.RepeatedCompositeFieldContainer[Global___Purchase]: ...
+    def __init__(
+        self,
+        *,
+        purchases: _abc.Iterable[Global___Purchase] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["purchases", b"purchases"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SearchPurchasesResponse: _TypeAlias = SearchPurchasesResponse  # noqa: Y015
+
+@_typing.final
+class PurchasePageQuery(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    FIRST_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    SEARCH_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    first: _builtins.int
+    after: _builtins.str
+    """the end_cursor of the previous page"""
+    search: _builtins.str
+    """a receipt id or transaction id; empty for all"""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        first: _builtins.int = ...,
+        after: _builtins.str = ...,
+        search: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "customer_id", b"customer_id", "first", b"first", "search", b"search"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PurchasePageQuery: _TypeAlias = PurchasePageQuery  # noqa: Y015
+
+@_typing.final
+class PurchasePage(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PURCHASES_FIELD_NUMBER: _builtins.int
+    CURSORS_FIELD_NUMBER: _builtins.int
+    HAS_NEXT_PAGE_FIELD_NUMBER: _builtins.int
+    has_next_page: _builtins.bool
+    @_builtins.property
+    def purchases(self) -> _containers.RepeatedCompositeFieldContainer[Global___Purchase]: ...
+    @_builtins.property
+    def cursors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        purchases: _abc.Iterable[Global___Purchase] | None = ...,
+        cursors: _abc.Iterable[_builtins.str] | None = ...,
+        has_next_page: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cursors", b"cursors", "has_next_page", b"has_next_page", "purchases", b"purchases"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PurchasePage: _TypeAlias = PurchasePage  # noqa: Y015
+
+@_typing.final
+class ListPurchasesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUERIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def queries(self) -> _containers.RepeatedCompositeFieldContainer[Global___PurchasePageQuery]: ...
+    def __init__(
+        self,
+        *,
+        queries: _abc.Iterable[Global___PurchasePageQuery] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["queries", b"queries"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPurchasesRequest: _TypeAlias = ListPurchasesRequest  # noqa: Y015
+
+@_typing.final
+class ListPurchasesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pages(self) -> _containers.RepeatedCompositeFieldContainer[Global___PurchasePage]:
+        """in the order of the queries"""
+
+    def __init__(
+        self,
+        *,
+        pages: _abc.Iterable[Global___PurchasePage] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pages", b"pages"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPurchasesResponse: _TypeAlias = ListPurchasesResponse  # noqa: Y015
+
+@_typing.final
+class LedgerPageQuery(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    FIRST_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    first: _builtins.int
+    after: _builtins.str
+    type: _builtins.str
+    """empty for all types"""
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        first: _builtins.int = ...,
+        after: _builtins.str = ...,
+        type: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "customer_id", b"customer_id", "first", b"first", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LedgerPageQuery: _TypeAlias = LedgerPageQuery  # noqa: Y015
+
+@_typing.final
+class LedgerPage(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRIES_FIELD_NUMBER: _builtins.int
+    CURSORS_FIELD_NUMBER: _builtins.int
+    HAS_NEXT_PAGE_FIELD_NUMBER: _builtins.int
+    has_next_page: _builtins.bool
+    @_builtins.property
+    def entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerEntry]: ...
+    @_builtins.property
+    def cursors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        entries: _abc.Iterable[Global___LedgerEntry] | None = ...,
+        cursors: _abc.Iterable[_builtins.str] | None = ...,
+        has_next_page: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cursors", b"cursors", "entries", b"entries", "has_next_page", b"has_next_page"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LedgerPage: _TypeAlias = LedgerPage  # noqa: Y015
+
+@_typing.final
+class ListLedgerRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUERIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def queries(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerPageQuery]: ...
+    def __init__(
+        self,
+        *,
+        queries: _abc.Iterable[Global___LedgerPageQuery] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["queries", b"queries"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListLedgerRequest: _TypeAlias = ListLedgerRequest  # noqa: Y015
+
+@_typing.final
+class ListLedgerResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pages(self) -> _containers.RepeatedCompositeFieldContainer[Global___LedgerPage]: ...
+    def __init__(
+        self,
+        *,
+        pages: _abc.Iterable[Global___LedgerPage] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pages", b"pages"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListLedgerResponse: _TypeAlias = ListLedgerResponse  # noqa: Y015
+
+@_typing.final
+class ListOtpsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_IDS_FIELD_NUMBER: _builtins.int
+    FIRST_FIELD_NUMBER: _builtins.int
+    first: _builtins.int
+    @_builtins.property
+    def customer_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        customer_ids: _abc.Iterable[_builtins.str] | None = ...,
+        first: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_ids", b"customer_ids", "first", b"first"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListOtpsRequest: _TypeAlias = ListOtpsRequest  # noqa: Y015
+
+@_typing.final
+class CustomerOtps(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    OTPS_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    @_builtins.property
+    def otps(self) -> _containers.RepeatedCompositeFieldContainer[Global___OtpRecord]: ...
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        otps: _abc.Iterable[Global___OtpRecord] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customer_id", b"customer_id", "otps", b"otps"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CustomerOtps: _TypeAlias = CustomerOtps  # noqa: Y015
+
+@_typing.final
+class ListOtpsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMERS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def customers(self) -> _containers.RepeatedCompositeFieldContainer[Global___CustomerOtps]: ...
+    def __init__(
+        self,
+        *,
+        customers: _abc.Iterable[Global___CustomerOtps] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["customers", b"customers"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListOtpsResponse: _TypeAlias = ListOtpsResponse  # noqa: Y015
+
+@_typing.final
+class AdjustPointsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    REMARK_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    points: _builtins.int
+    remark: _builtins.str
+    idempotency_key: _builtins.str
+    actor: _builtins.str
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        points: _builtins.int = ...,
+        remark: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "customer_id", b"customer_id", "idempotency_key", b"idempotency_key", "points", b"points", "remark", b"remark"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AdjustPointsRequest: _TypeAlias = AdjustPointsRequest  # noqa: Y015
+
+@_typing.final
+class PointsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    ENTRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def account(self) -> Global___Account: ...
+    @_builtins.property
+    def entry(self) -> Global___LedgerEntry:
+        """unset for SetTier"""
+
+    def __init__(
+        self,
+        *,
+        account: Global___Account | None = ...,
+        entry: Global___LedgerEntry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "entry", b"entry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "entry", b"entry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PointsResponse: _TypeAlias = PointsResponse  # noqa: Y015
+
+@_typing.final
+class SetTierRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    TIER_FIELD_NUMBER: _builtins.int
+    REMARK_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    tier: _builtins.str
+    remark: _builtins.str
+    actor: _builtins.str
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        tier: _builtins.str = ...,
+        remark: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "customer_id", b"customer_id", "remark", b"remark", "tier", b"tier"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetTierRequest: _TypeAlias = SetTierRequest  # noqa: Y015
+
+@_typing.final
+class TransferPurchaseRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TRANSACTION_ID_FIELD_NUMBER: _builtins.int
+    TO_CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    REMARK_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    transaction_id: _builtins.str
+    to_customer_id: _builtins.str
+    remark: _builtins.str
+    actor: _builtins.str
+    def __init__(
+        self,
+        *,
+        transaction_id: _builtins.str = ...,
+        to_customer_id: _builtins.str = ...,
+        remark: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "remark", b"remark", "to_customer_id", b"to_customer_id", "transaction_id", b"transaction_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TransferPurchaseRequest: _TypeAlias = TransferPurchaseRequest  # noqa: Y015
+
+@_typing.final
+class TransferPurchaseResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PURCHASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def purchase(self) -> Global___Purchase: ...
+    def __init__(
+        self,
+        *,
+        purchase: Global___Purchase | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["purchase", b"purchase"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["purchase", b"purchase"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TransferPurchaseResponse: _TypeAlias = TransferPurchaseResponse  # noqa: Y015
+
+@_typing.final
+class RequestRedemptionOtpRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    points: _builtins.int
+    actor: _builtins.str
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        points: _builtins.int = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "customer_id", b"customer_id", "points", b"points"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestRedemptionOtpRequest: _TypeAlias = RequestRedemptionOtpRequest  # noqa: Y015
+
+@_typing.final
+class RedeemPointsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CUSTOMER_ID_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    OTP_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    customer_id: _builtins.str
+    points: _builtins.int
+    otp: _builtins.str
+    idempotency_key: _builtins.str
+    actor: _builtins.str
+    def __init__(
+        self,
+        *,
+        customer_id: _builtins.str = ...,
+        points: _builtins.int = ...,
+        otp: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "customer_id", b"customer_id", "idempotency_key", b"idempotency_key", "otp", b"otp", "points", b"points"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RedeemPointsRequest: _TypeAlias = RedeemPointsRequest  # noqa: Y015

@@ -44,6 +44,51 @@ class LoyaltyServiceStub:
                 request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsRequest.SerializeToString,
                 response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsResponse.FromString,
                 _registered_method=True)
+        self.SearchPurchases = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/SearchPurchases',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesResponse.FromString,
+                _registered_method=True)
+        self.ListPurchases = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/ListPurchases',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesResponse.FromString,
+                _registered_method=True)
+        self.ListLedger = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/ListLedger',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerResponse.FromString,
+                _registered_method=True)
+        self.ListOtps = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/ListOtps',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsResponse.FromString,
+                _registered_method=True)
+        self.AdjustPoints = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/AdjustPoints',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.AdjustPointsRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
+                _registered_method=True)
+        self.SetTier = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/SetTier',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SetTierRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
+                _registered_method=True)
+        self.TransferPurchase = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/TransferPurchase',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseResponse.FromString,
+                _registered_method=True)
+        self.RequestRedemptionOtp = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/RequestRedemptionOtp',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RequestRedemptionOtpRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.OtpRecord.FromString,
+                _registered_method=True)
+        self.RedeemPoints = channel.unary_unary(
+                '/customer360.loyalty.v1.LoyaltyService/RedeemPoints',
+                request_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RedeemPointsRequest.SerializeToString,
+                response_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
+                _registered_method=True)
 
 
 class LoyaltyServiceServicer:
@@ -63,6 +108,69 @@ class LoyaltyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchPurchases(self, request, context):
+        """Purchases (with their customer ids) by receipt ids and/or transaction ids, in one call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPurchases(self, request, context):
+        """One page of purchases, newest first, per query; several customers in one call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLedger(self, request, context):
+        """One page of ledger entries, newest first, per query; several customers in one call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOtps(self, request, context):
+        """Recent redemption OTPs (masked) of several customers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdjustPoints(self, request, context):
+        """+ or - points with a remark, once per idempotency key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTier(self, request, context):
+        """Manual tier override with a remark.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TransferPurchase(self, request, context):
+        """Moves a purchase and the points it earned to another customer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestRedemptionOtp(self, request, context):
+        """Creates a 6-digit code (stored hashed) and publishes it for delivery.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RedeemPoints(self, request, context):
+        """Checks the code and posts a REDEEM entry, once per idempotency key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LoyaltyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +183,51 @@ def add_LoyaltyServiceServicer_to_server(servicer, server):
                     servicer.BatchGetAccounts,
                     request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsRequest.FromString,
                     response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsResponse.SerializeToString,
+            ),
+            'SearchPurchases': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchPurchases,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesResponse.SerializeToString,
+            ),
+            'ListPurchases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPurchases,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesResponse.SerializeToString,
+            ),
+            'ListLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLedger,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerResponse.SerializeToString,
+            ),
+            'ListOtps': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOtps,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsResponse.SerializeToString,
+            ),
+            'AdjustPoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdjustPoints,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.AdjustPointsRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.SerializeToString,
+            ),
+            'SetTier': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTier,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SetTierRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.SerializeToString,
+            ),
+            'TransferPurchase': grpc.unary_unary_rpc_method_handler(
+                    servicer.TransferPurchase,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseResponse.SerializeToString,
+            ),
+            'RequestRedemptionOtp': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestRedemptionOtp,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RequestRedemptionOtpRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.OtpRecord.SerializeToString,
+            ),
+            'RedeemPoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.RedeemPoints,
+                    request_deserializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RedeemPointsRequest.FromString,
+                    response_serializer=customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +284,249 @@ class LoyaltyService:
             '/customer360.loyalty.v1.LoyaltyService/BatchGetAccounts',
             customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsRequest.SerializeToString,
             customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.BatchGetAccountsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchPurchases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/SearchPurchases',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SearchPurchasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPurchases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/ListPurchases',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListPurchasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/ListLedger',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListLedgerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOtps(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/ListOtps',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.ListOtpsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdjustPoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/AdjustPoints',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.AdjustPointsRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/SetTier',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.SetTierRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TransferPurchase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/TransferPurchase',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.TransferPurchaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestRedemptionOtp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/RequestRedemptionOtp',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RequestRedemptionOtpRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.OtpRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RedeemPoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.loyalty.v1.LoyaltyService/RedeemPoints',
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.RedeemPointsRequest.SerializeToString,
+            customer360_dot_loyalty_dot_v1_dot_loyalty__pb2.PointsResponse.FromString,
             options,
             channel_credentials,
             insecure,

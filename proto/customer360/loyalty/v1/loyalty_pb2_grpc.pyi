@@ -35,6 +35,24 @@ class LoyaltyServiceStub:
     """The points account of one customer; NOT_FOUND when none is open yet."""
     BatchGetAccounts: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.BatchGetAccountsRequest, _loyalty_pb2.BatchGetAccountsResponse]
     """Many accounts in one call (the gateway's DataLoader); unknown ids are absent."""
+    SearchPurchases: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.SearchPurchasesRequest, _loyalty_pb2.SearchPurchasesResponse]
+    """Purchases (with their customer ids) by receipt ids and/or transaction ids, in one call."""
+    ListPurchases: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.ListPurchasesRequest, _loyalty_pb2.ListPurchasesResponse]
+    """One page of purchases, newest first, per query; several customers in one call."""
+    ListLedger: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.ListLedgerRequest, _loyalty_pb2.ListLedgerResponse]
+    """One page of ledger entries, newest first, per query; several customers in one call."""
+    ListOtps: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.ListOtpsRequest, _loyalty_pb2.ListOtpsResponse]
+    """Recent redemption OTPs (masked) of several customers."""
+    AdjustPoints: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.AdjustPointsRequest, _loyalty_pb2.PointsResponse]
+    """+ or - points with a remark, once per idempotency key."""
+    SetTier: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.SetTierRequest, _loyalty_pb2.PointsResponse]
+    """Manual tier override with a remark."""
+    TransferPurchase: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.TransferPurchaseRequest, _loyalty_pb2.TransferPurchaseResponse]
+    """Moves a purchase and the points it earned to another customer."""
+    RequestRedemptionOtp: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.RequestRedemptionOtpRequest, _loyalty_pb2.OtpRecord]
+    """Creates a 6-digit code (stored hashed) and publishes it for delivery."""
+    RedeemPoints: _grpc.UnaryUnaryMultiCallable[_loyalty_pb2.RedeemPointsRequest, _loyalty_pb2.PointsResponse]
+    """Checks the code and posts a REDEEM entry, once per idempotency key."""
 
 @_typing.type_check_only
 class LoyaltyServiceAsyncStub(LoyaltyServiceStub):
@@ -43,6 +61,24 @@ class LoyaltyServiceAsyncStub(LoyaltyServiceStub):
     """The points account of one customer; NOT_FOUND when none is open yet."""
     BatchGetAccounts: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.BatchGetAccountsRequest, _loyalty_pb2.BatchGetAccountsResponse]  # type: ignore[assignment]
     """Many accounts in one call (the gateway's DataLoader); unknown ids are absent."""
+    SearchPurchases: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.SearchPurchasesRequest, _loyalty_pb2.SearchPurchasesResponse]  # type: ignore[assignment]
+    """Purchases (with their customer ids) by receipt ids and/or transaction ids, in one call."""
+    ListPurchases: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.ListPurchasesRequest, _loyalty_pb2.ListPurchasesResponse]  # type: ignore[assignment]
+    """One page of purchases, newest first, per query; several customers in one call."""
+    ListLedger: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.ListLedgerRequest, _loyalty_pb2.ListLedgerResponse]  # type: ignore[assignment]
+    """One page of ledger entries, newest first, per query; several customers in one call."""
+    ListOtps: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.ListOtpsRequest, _loyalty_pb2.ListOtpsResponse]  # type: ignore[assignment]
+    """Recent redemption OTPs (masked) of several customers."""
+    AdjustPoints: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.AdjustPointsRequest, _loyalty_pb2.PointsResponse]  # type: ignore[assignment]
+    """+ or - points with a remark, once per idempotency key."""
+    SetTier: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.SetTierRequest, _loyalty_pb2.PointsResponse]  # type: ignore[assignment]
+    """Manual tier override with a remark."""
+    TransferPurchase: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.TransferPurchaseRequest, _loyalty_pb2.TransferPurchaseResponse]  # type: ignore[assignment]
+    """Moves a purchase and the points it earned to another customer."""
+    RequestRedemptionOtp: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.RequestRedemptionOtpRequest, _loyalty_pb2.OtpRecord]  # type: ignore[assignment]
+    """Creates a 6-digit code (stored hashed) and publishes it for delivery."""
+    RedeemPoints: _aio.UnaryUnaryMultiCallable[_loyalty_pb2.RedeemPointsRequest, _loyalty_pb2.PointsResponse]  # type: ignore[assignment]
+    """Checks the code and posts a REDEEM entry, once per idempotency key."""
 
 class LoyaltyServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -60,5 +96,77 @@ class LoyaltyServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_loyalty_pb2.BatchGetAccountsResponse, _abc.Awaitable[_loyalty_pb2.BatchGetAccountsResponse]]:
         """Many accounts in one call (the gateway's DataLoader); unknown ids are absent."""
+
+    @_abc_1.abstractmethod
+    def SearchPurchases(
+        self,
+        request: _loyalty_pb2.SearchPurchasesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.SearchPurchasesResponse, _abc.Awaitable[_loyalty_pb2.SearchPurchasesResponse]]:
+        """Purchases (with their customer ids) by receipt ids and/or transaction ids, in one call."""
+
+    @_abc_1.abstractmethod
+    def ListPurchases(
+        self,
+        request: _loyalty_pb2.ListPurchasesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.ListPurchasesResponse, _abc.Awaitable[_loyalty_pb2.ListPurchasesResponse]]:
+        """One page of purchases, newest first, per query; several customers in one call."""
+
+    @_abc_1.abstractmethod
+    def ListLedger(
+        self,
+        request: _loyalty_pb2.ListLedgerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.ListLedgerResponse, _abc.Awaitable[_loyalty_pb2.ListLedgerResponse]]:
+        """One page of ledger entries, newest first, per query; several customers in one call."""
+
+    @_abc_1.abstractmethod
+    def ListOtps(
+        self,
+        request: _loyalty_pb2.ListOtpsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.ListOtpsResponse, _abc.Awaitable[_loyalty_pb2.ListOtpsResponse]]:
+        """Recent redemption OTPs (masked) of several customers."""
+
+    @_abc_1.abstractmethod
+    def AdjustPoints(
+        self,
+        request: _loyalty_pb2.AdjustPointsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.PointsResponse, _abc.Awaitable[_loyalty_pb2.PointsResponse]]:
+        """+ or - points with a remark, once per idempotency key."""
+
+    @_abc_1.abstractmethod
+    def SetTier(
+        self,
+        request: _loyalty_pb2.SetTierRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.PointsResponse, _abc.Awaitable[_loyalty_pb2.PointsResponse]]:
+        """Manual tier override with a remark."""
+
+    @_abc_1.abstractmethod
+    def TransferPurchase(
+        self,
+        request: _loyalty_pb2.TransferPurchaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.TransferPurchaseResponse, _abc.Awaitable[_loyalty_pb2.TransferPurchaseResponse]]:
+        """Moves a purchase and the points it earned to another customer."""
+
+    @_abc_1.abstractmethod
+    def RequestRedemptionOtp(
+        self,
+        request: _loyalty_pb2.RequestRedemptionOtpRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.OtpRecord, _abc.Awaitable[_loyalty_pb2.OtpRecord]]:
+        """Creates a 6-digit code (stored hashed) and publishes it for delivery."""
+
+    @_abc_1.abstractmethod
+    def RedeemPoints(
+        self,
+        request: _loyalty_pb2.RedeemPointsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_loyalty_pb2.PointsResponse, _abc.Awaitable[_loyalty_pb2.PointsResponse]]:
+        """Checks the code and posts a REDEEM entry, once per idempotency key."""
 
 def add_LoyaltyServiceServicer_to_server(servicer: LoyaltyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
