@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit integration gen infra-up infra-down infra-status clean
+.PHONY: run test lint unit integration gen bench bench-quick infra-up infra-down infra-status clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,21 @@ lint: $(STAMP)
 	@rm -f .schema.check.graphql
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy c360 services gateway deploy
+	$(VENV)/bin/mypy c360 services gateway deploy bench
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit
 
 integration: $(STAMP)
 	$(VENV)/bin/pytest tests/integration
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m bench --quick
 
 gen: $(STAMP)
 	$(PY) proto/generate.py

@@ -1,0 +1,42 @@
+"""The stack under test: the very processes `make run` starts, on free ports with their own prefixes.
+
+A benchmark run never shares topics or databases with a developer's stack or a
+test run, and it owns the processes, so it can read their memory and CPU and
+attach a sampling profiler to the gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from deploy.local.infra import ensure_infra
+from deploy.local.stack import Stack, StackConfig
+
+REPO = Path(__file__).resolve().parents[1]
+JWT_SECRET = "benchmark-secret-that-is-at-least-32-bytes-long"
+
+
+@contextlib.contextmanager
+def running_stack(results_dir: Path) -> Iterator[Stack]:
+    endpoints = ensure_infra()
+    run_id = uuid.uuid4().hex[:8]
+    stack = Stack(
+        StackConfig.on_free_ports(
+            kafka_bootstrap=endpoints.kafka_bootstrap,
+            mongodb_uri=endpoints.mongodb_uri,
+            log_dir=results_dir / "logs",
+            topic_prefix=f"b{run_id}.",
+            database_prefix=f"b{run_id}_",
+            extra_env={"C360_JWT_SECRET": JWT_SECRET, "C360_ENV": "test", "C360_LOG_LEVEL": "WARNING"},
+        )
+    )
+    stack.start()
+    try:
+        asyncio.run(stack.wait_ready())
+        yield stack
+    finally:
+        stack.stop()

@@ -1,0 +1,42 @@
+"""Latency and throughput summaries of one measured run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+@dataclass
+class Run:
+    """Latencies (seconds) of the successful calls of one variant at one concurrency, over `elapsed` seconds."""
+
+    label: str
+    concurrency: int
+    elapsed: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def p(self, fraction: float) -> float:
+        return percentile(sorted(self.latencies), fraction)
+
+    def row(self) -> dict[str, float | int | str]:
+        return {
+            "variant": self.label,
+            "concurrency": self.concurrency,
+            "requests": len(self.latencies),
+            "errors": self.errors,
+            "p50 ms": round(self.p(0.50) * 1000, 2),
+            "p95 ms": round(self.p(0.95) * 1000, 2),
+            "p99 ms": round(self.p(0.99) * 1000, 2),
+            "req/s": round(self.throughput, 1),
+        }
