@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from c360.logging import configure_logging
+from c360.metrics import metrics_settings, serve_metrics
 from c360.settings import InfraSettings
+from c360.tracing import configure_tracing, shutdown_tracing
 
 SettingsT = TypeVar("SettingsT")
 
@@ -22,7 +24,13 @@ def run_from_environment(
     """Reads settings from the environment (failing fast on bad values), then serves until SIGTERM."""
     infra = InfraSettings()
     configure_logging(service, infra.log_level)
-    asyncio.run(_run(bootstrap(infra, settings())))
+    configure_tracing(service)
+    if address := metrics_settings(service).metrics_address:
+        serve_metrics(address)
+    try:
+        asyncio.run(_run(bootstrap(infra, settings())))
+    finally:
+        shutdown_tracing()
 
 
 async def _run(service: Runnable) -> None:

@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from c360 import metrics, tracing
 from c360.errors import DomainError, ErrorKind
 from c360.logging import correlation_id, set_correlation_id
 
@@ -62,7 +63,8 @@ class _RequestScopeInterceptor(grpc.aio.ServerInterceptor):
             started = time.perf_counter()
             outcome = "OK"
             try:
-                return await inner(request, context)
+                with tracing.span_from_headers(method, metadata, tracing.SpanKind.SERVER, **{"rpc.method": method}):
+                    return await inner(request, context)
             except DomainError as error:
                 outcome = error.code
                 context.set_trailing_metadata(
@@ -77,6 +79,8 @@ class _RequestScopeInterceptor(grpc.aio.ServerInterceptor):
                 await context.abort(grpc.StatusCode.INTERNAL, f"internal error (correlation id {correlation_id()})")
             finally:
                 elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+                metrics.RPC_HANDLED.labels(method, outcome).inc()
+                metrics.RPC_LATENCY.labels(method).observe(elapsed_ms / 1000)
                 log.info("rpc", extra={"fields": {"method": method, "outcome": outcome, "ms": elapsed_ms}})
 
         return grpc.unary_unary_rpc_method_handler(

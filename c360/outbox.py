@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from c360 import metrics, tracing
 from c360.kafka.publisher import KafkaPublisher
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class OutboxRecord:
     key: str
     value: bytes
     correlation_id: str = ""
+    # The trace of the request that caused the event, so its consumers continue that trace.
+    trace_headers: dict[str, str] = field(default_factory=tracing.current_trace_headers)
 
     def to_document(self) -> Document:
         return {
@@ -40,11 +43,19 @@ class OutboxRecord:
             "key": self.key,
             "value": self.value,
             "correlation_id": self.correlation_id,
+            "trace": self.trace_headers,
         }
 
     @classmethod
     def from_document(cls, doc: Document) -> OutboxRecord:
-        return cls(doc["event_id"], doc["topic"], doc["key"], bytes(doc["value"]), doc.get("correlation_id", ""))
+        return cls(
+            doc["event_id"],
+            doc["topic"],
+            doc["key"],
+            bytes(doc["value"]),
+            doc.get("correlation_id", ""),
+            dict(doc.get("trace") or {}),
+        )
 
 
 def outbox_push(records: list[OutboxRecord]) -> Document:
@@ -92,6 +103,7 @@ class OutboxRelay:
                 for doc_id in nudged:
                     await self.flush(doc_id)
                 await self.sweep()
+                metrics.OUTBOX_BACKLOG.labels(self._collection.full_name).set(await self.backlog())
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -113,7 +125,10 @@ class OutboxRelay:
         records = [OutboxRecord.from_document(d) for d in (doc or {}).get("outbox") or []]
         for record in records:
             headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
-            await self._publisher.publish(record.topic, record.key, record.value, headers)
+            with tracing.span_from_headers(f"publish {record.topic}", record.trace_headers, tracing.SpanKind.PRODUCER):
+                headers += [(k, v.encode()) for k, v in tracing.current_trace_headers().items()]
+                await self._publisher.publish(record.topic, record.key, record.value, headers)
+            metrics.OUTBOX_PUBLISHED.labels(self._collection.full_name).inc()
             await self._collection.update_one(
                 {"_id": doc_id, "outbox.0.event_id": record.event_id}, {"$pop": {"outbox": -1}}
             )

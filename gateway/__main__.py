@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from c360.logging import configure_logging
+from c360.tracing import configure_tracing
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 
@@ -12,6 +13,7 @@ from gateway.settings import GatewaySettings
 def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", "INFO")
+    configure_tracing("gateway")
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from c360 import metrics, tracing
 from c360.logging import set_correlation_id
 from gateway.auth import AuthenticationFailed, Principal, authenticate
 from gateway.backends import Backends
@@ -50,6 +55,37 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         context.loaders = Loaders(backends, context.timeout)
         return context
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: GatewayContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Times each operation and opens the trace its backend calls (gRPC, then Kafka) continue."""
+        kind = operation_type(request_data.query)
+        name = request_data.operation_name or "anonymous"
+        started = time.perf_counter()
+        outcome = "error"
+        with tracing.span_from_headers(f"graphql {kind} {name}", dict(request.headers), tracing.SpanKind.SERVER):
+            try:
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+                outcome = "error" if result.errors else "ok"
+                return result
+            finally:
+                metrics.GRAPHQL_LATENCY.labels(kind, name, outcome).observe(time.perf_counter() - started)
+
+
+def operation_type(query: str | None) -> str:
+    """`query`, `mutation` or `subscription`, from the document's first keyword (shorthand is a query)."""
+    words = (query or "").lstrip().split(None, 1)
+    first = words[0].split("(")[0].split("{")[0] if words else ""
+    return first if first in ("mutation", "subscription") else "query"
+
 
 def create_app(settings: GatewaySettings) -> Starlette:
     state: dict[str, Any] = {}
@@ -64,6 +100,9 @@ def create_app(settings: GatewaySettings) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     async def readyz(request: Request) -> Response:
         health = await state["backends"].health()
         ready = all(health.values())
@@ -75,6 +114,7 @@ def create_app(settings: GatewaySettings) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
     )

@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from c360 import metrics, tracing
 from c360.kafka.publisher import KafkaPublisher
 from c360.kafka.topics import dead_letter_topic
 from c360.logging import set_correlation_id
@@ -85,6 +86,8 @@ class ConsumerLoop:
     async def _process_partition(self, partition: TopicPartition, records: list[Record]) -> None:
         """Commits once per batch: a crash mid-batch redelivers records the idempotent handler skips."""
         next_offset = None
+        if records:
+            self._report_lag(partition, records[0].offset)  # visible while a stuck record is retried
         for record in records:
             if self._stopping.is_set():
                 break
@@ -92,20 +95,32 @@ class ConsumerLoop:
             next_offset = record.offset + 1
         if next_offset is not None:
             await self._consumer.commit({partition: next_offset})
+            self._report_lag(partition, next_offset)
+
+    def _report_lag(self, partition: TopicPartition, position: int) -> None:
+        highwater = self._consumer.highwater(partition)
+        if highwater is not None:
+            lag = metrics.CONSUMER_LAG.labels(self._group_id, partition.topic, str(partition.partition))
+            lag.set(max(0, highwater - position))
 
     async def _process_with_retry(self, record: Record) -> None:
         backoff = 0.1
         while True:
             set_correlation_id(header(record, CORRELATION_HEADER))
             try:
-                await self._handler(record)
+                trace_parent = tracing.kafka_trace_headers(record.headers)
+                with tracing.span_from_headers(f"process {record.topic}", trace_parent, tracing.SpanKind.CONSUMER):
+                    await self._handler(record)
+                metrics.CONSUMER_PROCESSED.labels(self._group_id, record.topic).inc()
                 return
             except PoisonMessage as poison:
                 await self._dead_letter(record, str(poison))
+                metrics.CONSUMER_DEAD_LETTERED.labels(self._group_id, record.topic).inc()
                 return
             except asyncio.CancelledError:
                 raise
             except Exception:
+                metrics.CONSUMER_RETRIES.labels(self._group_id, record.topic).inc()
                 log.exception(
                     "transient failure, retrying",
                     extra={"fields": {"topic": record.topic, "offset": record.offset}},
