@@ -93,6 +93,7 @@ class StackConfig:
             env[f"C360_{name.upper()}_GRPC_ADDRESS"] = self.address(name)
             env[f"C360_GATEWAY_{name.upper()}_ADDRESS"] = self.address(name)
         env["C360_LOYALTY_PROFILE_ADDRESS"] = self.address("profile")
+        env["C360_COUPONS_PROFILE_ADDRESS"] = self.address("profile")
         env.update(self.extra_env)
         return env
 
