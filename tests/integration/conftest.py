@@ -47,7 +47,12 @@ def stack(infra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
         log_dir=REPO / ".run" / "test-logs" / run_id,
         topic_prefix=f"t{run_id}.",
         database_prefix=f"t{run_id}_",
-        extra_env={"C360_JWT_SECRET": JWT_SECRET, "C360_ENV": "test", "C360_LOG_LEVEL": "INFO"},
+        extra_env={
+            "C360_JWT_SECRET": JWT_SECRET,
+            "C360_ENV": "test",
+            "C360_LOG_LEVEL": "INFO",
+            "C360_COUPONS_LAPSE_INTERVAL_SECONDS": "1",
+        },
     )
     running = Stack(config)
     running.start()
