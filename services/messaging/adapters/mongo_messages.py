@@ -1,4 +1,8 @@
-"""The communications log in MongoDB, newest first, paged by an opaque cursor."""
+"""The communications log in MongoDB, newest first, paged by an opaque cursor.
+
+The idempotency key has a unique index, so two concurrent sends with one key
+store one message.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +11,83 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from c360.outbox import OutboxRelay, outbox_fields
+from services.messaging.adapters.message_documents import from_document, status_event, to_document
+from services.messaging.domain.channels import MessageStatus
+from services.messaging.domain.message import OutgoingMessage
 
 Document = dict[str, Any]
+ERASED_TEXT = "[erased]"
+REACHED_CUSTOMER = [MessageStatus.SENT.value, MessageStatus.DELIVERED.value, MessageStatus.READ.value]
 
 
 class MongoMessageRepository:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
+        self._topic = events_topic
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(
             [("customer_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)], name="by_customer"
         )
+        await self.collection.create_index([("idempotency_key", ASCENDING)], unique=True, name="idempotency_key_unique")
+        await self.collection.create_index([("provider_message_id", ASCENDING)], name="by_provider_message_id")
+        await self.collection.create_index([("status", ASCENDING), ("not_before", ASCENDING)], name="by_due")
+        await OutboxRelay.ensure_indexes(self.collection)
+
+    async def add(self, message: OutgoingMessage) -> OutgoingMessage:
+        events = []
+        if message.status is MessageStatus.REJECTED:
+            events.append(status_event(to_document(message), message.status, message.failure_reason, self._topic))
+        try:
+            await self.collection.insert_one({**to_document(message), **outbox_fields(events)})
+            return message
+        except DuplicateKeyError:
+            stored = await self.find_by_key(message.idempotency_key)
+            if stored is None:  # another unique clash (an id collision): not ours to hide
+                raise
+            return stored
+
+    async def find_by_key(self, idempotency_key: str) -> OutgoingMessage | None:
+        doc = await self.collection.find_one({"idempotency_key": idempotency_key}, {"outbox": 0})
+        return from_document(doc) if doc else None
+
+    async def get(self, message_id: str) -> OutgoingMessage | None:
+        doc = await self.collection.find_one({"_id": message_id}, {"outbox": 0})
+        return from_document(doc) if doc else None
 
     async def page(self, customer_id: str, channel: str | None, before_id: str | None, limit: int) -> list[Document]:
         query: Document = {"customer_id": customer_id}
         if channel:
             query["channel"] = channel
+        return await self._page(query, "created_at", before_id, limit)
+
+    async def campaigns_page(self, customer_id: str, before_id: str | None, limit: int) -> list[Document]:
+        """Campaign messages that reached the customer, newest first."""
+        query: Document = {"customer_id": customer_id, "campaign": {"$gt": ""}, "status": {"$in": REACHED_CUSTOMER}}
+        return await self._page(query, "sent_at", before_id, limit)
+
+    async def _page(self, query: Document, order_field: str, before_id: str | None, limit: int) -> list[Document]:
         if before_id:
-            anchor = await self.collection.find_one({"_id": before_id}, {"created_at": 1})
+            anchor = await self.collection.find_one({"_id": before_id}, {order_field: 1})
             if anchor is not None:
                 query["$or"] = [
-                    {"created_at": {"$lt": anchor["created_at"]}},
-                    {"created_at": anchor["created_at"], "_id": {"$lt": before_id}},
+                    {order_field: {"$lt": anchor[order_field]}},
+                    {order_field: anchor[order_field], "_id": {"$lt": before_id}},
                 ]
-        cursor = self.collection.find(query).sort([("created_at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
+        order = [(order_field, DESCENDING), ("_id", DESCENDING)]
+        cursor = self.collection.find(query, {"outbox": 0, "send_text": 0}).sort(order).limit(limit)
         return [doc async for doc in cursor]
+
+    async def anonymise(self, customer_id: str) -> None:
+        """Erasure: queued messages are never sent, and no text or address stays in the log."""
+        await self.collection.update_many(
+            {"customer_id": customer_id, "status": MessageStatus.QUEUED.value},
+            {"$set": {"status": MessageStatus.REJECTED.value, "failure_reason": "CUSTOMER_ERASED"}},
+        )
+        await self.collection.update_many(
+            {"customer_id": customer_id},
+            {"$set": {"body": ERASED_TEXT, "title": "", "address": "", "send_text": ""}},
+        )

@@ -25,21 +25,57 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(customer360/messaging/v1/messaging.proto\x12\x18\x63ustomer360.messaging.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x32\n\x07\x63hannel\x18\x03 \x01(\x0e\x32!.customer360.messaging.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12+\n\x07sent_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x0f\n\x07sent_by\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\x13ListMessagesRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x32\n\x07\x63hannel\x18\x04 \x01(\x0e\x32!.customer360.messaging.v1.Channel\"d\n\x14ListMessagesResponse\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.customer360.messaging.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*n\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x01\x12\x14\n\x10\x43HANNEL_WHATSAPP\x10\x02\x12\x11\n\rCHANNEL_EMAIL\x10\x03\x12\x10\n\x0c\x43HANNEL_PUSH\x10\x04\x32\x81\x01\n\x10MessagingService\x12m\n\x0cListMessages\x12-.customer360.messaging.v1.ListMessagesRequest\x1a..customer360.messaging.v1.ListMessagesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(customer360/messaging/v1/messaging.proto\x12\x18\x63ustomer360.messaging.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa9\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x32\n\x07\x63hannel\x18\x03 \x01(\x0e\x32!.customer360.messaging.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12+\n\x07sent_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x0f\n\x07sent_by\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x63\x61mpaign\x18\n \x01(\t\x12\x13\n\x0btemplate_id\x18\x0b \x01(\t\"\x85\x01\n\x13ListMessagesRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x32\n\x07\x63hannel\x18\x04 \x01(\x0e\x32!.customer360.messaging.v1.Channel\"d\n\x14ListMessagesResponse\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.customer360.messaging.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xbe\x02\n\x12SendMessageRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x32\n\x07\x63hannel\x18\x02 \x01(\x0e\x32!.customer360.messaging.v1.Channel\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12\x13\n\x0btemplate_id\x18\x04 \x01(\t\x12N\n\tvariables\x18\x05 \x03(\x0b\x32;.customer360.messaging.v1.SendMessageRequest.VariablesEntry\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12\x10\n\x08\x63\x61mpaign\x18\x07 \x01(\t\x12\x0f\n\x07sent_by\x18\x08 \x01(\t\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"I\n\x13SendMessageResponse\x12\x32\n\x07message\x18\x01 \x01(\x0b\x32!.customer360.messaging.v1.Message\"\xcd\x01\n\x0cInboxMessage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x19\n\x11short_description\x18\x04 \x01(\t\x12\x32\n\x0e\x64istributed_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06status\x18\x07 \x01(\t\"N\n\x10ListInboxRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"f\n\x11ListInboxResponse\x12\x38\n\x08messages\x18\x01 \x03(\x0b\x32&.customer360.messaging.v1.InboxMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"?\n\x14MarkInboxReadRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\"\x95\x01\n\x10\x43\x61mpaignReceived\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61mpaign\x18\x02 \x01(\t\x12\x32\n\x07\x63hannel\x18\x03 \x01(\x0e\x32!.customer360.messaging.v1.Channel\x12/\n\x0breceived_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Z\n\x1cListCampaignsReceivedRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"w\n\x1dListCampaignsReceivedResponse\x12=\n\tcampaigns\x18\x01 \x03(\x0b\x32*.customer360.messaging.v1.CampaignReceived\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"d\n\x0c\x43hannelState\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12?\n\x1bwhatsapp_session_open_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"4\n\x1c\x42\x61tchGetChannelStatesRequest\x12\x14\n\x0c\x63ustomer_ids\x18\x01 \x03(\t\"W\n\x1d\x42\x61tchGetChannelStatesResponse\x12\x36\n\x06states\x18\x01 \x03(\x0b\x32&.customer360.messaging.v1.ChannelState\"{\n\x1cRecordInboundWhatsappRequest\x12\r\n\x05wa_id\x18\x01 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x02 \x01(\t\x12/\n\x0breceived_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"l\n\x1dRecordInboundWhatsappResponse\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x36\n\x12session_open_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Z\n\x1bRecordDeliveryStatusRequest\x12\x1b\n\x13provider_message_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"/\n\x1cRecordDeliveryStatusResponse\x12\x0f\n\x07\x61pplied\x18\x01 \x01(\x08*n\n\x07\x43hannel\x12\x17\n\x13\x43HANNEL_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43HANNEL_SMS\x10\x01\x12\x14\n\x10\x43HANNEL_WHATSAPP\x10\x02\x12\x11\n\rCHANNEL_EMAIL\x10\x03\x12\x10\n\x0c\x43HANNEL_PUSH\x10\x04\x32\xe5\x07\n\x10MessagingService\x12m\n\x0cListMessages\x12-.customer360.messaging.v1.ListMessagesRequest\x1a..customer360.messaging.v1.ListMessagesResponse\x12j\n\x0bSendMessage\x12,.customer360.messaging.v1.SendMessageRequest\x1a-.customer360.messaging.v1.SendMessageResponse\x12\x64\n\tListInbox\x12*.customer360.messaging.v1.ListInboxRequest\x1a+.customer360.messaging.v1.ListInboxResponse\x12g\n\rMarkInboxRead\x12..customer360.messaging.v1.MarkInboxReadRequest\x1a&.customer360.messaging.v1.InboxMessage\x12\x88\x01\n\x15ListCampaignsReceived\x12\x36.customer360.messaging.v1.ListCampaignsReceivedRequest\x1a\x37.customer360.messaging.v1.ListCampaignsReceivedResponse\x12\x88\x01\n\x15\x42\x61tchGetChannelStates\x12\x36.customer360.messaging.v1.BatchGetChannelStatesRequest\x1a\x37.customer360.messaging.v1.BatchGetChannelStatesResponse\x12\x88\x01\n\x15RecordInboundWhatsapp\x12\x36.customer360.messaging.v1.RecordInboundWhatsappRequest\x1a\x37.customer360.messaging.v1.RecordInboundWhatsappResponse\x12\x85\x01\n\x14RecordDeliveryStatus\x12\x35.customer360.messaging.v1.RecordDeliveryStatusRequest\x1a\x36.customer360.messaging.v1.RecordDeliveryStatusResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'customer360.messaging.v1.messaging_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANNEL']._serialized_start=602
-  _globals['_CHANNEL']._serialized_end=712
+  _globals['_SENDMESSAGEREQUEST_VARIABLESENTRY']._loaded_options = None
+  _globals['_SENDMESSAGEREQUEST_VARIABLESENTRY']._serialized_options = b'8\001'
+  _globals['_CHANNEL']._serialized_start=2480
+  _globals['_CHANNEL']._serialized_end=2590
   _globals['_MESSAGE']._serialized_start=104
-  _globals['_MESSAGE']._serialized_end=362
-  _globals['_LISTMESSAGESREQUEST']._serialized_start=365
-  _globals['_LISTMESSAGESREQUEST']._serialized_end=498
-  _globals['_LISTMESSAGESRESPONSE']._serialized_start=500
-  _globals['_LISTMESSAGESRESPONSE']._serialized_end=600
-  _globals['_MESSAGINGSERVICE']._serialized_start=715
-  _globals['_MESSAGINGSERVICE']._serialized_end=844
+  _globals['_MESSAGE']._serialized_end=401
+  _globals['_LISTMESSAGESREQUEST']._serialized_start=404
+  _globals['_LISTMESSAGESREQUEST']._serialized_end=537
+  _globals['_LISTMESSAGESRESPONSE']._serialized_start=539
+  _globals['_LISTMESSAGESRESPONSE']._serialized_end=639
+  _globals['_SENDMESSAGEREQUEST']._serialized_start=642
+  _globals['_SENDMESSAGEREQUEST']._serialized_end=960
+  _globals['_SENDMESSAGEREQUEST_VARIABLESENTRY']._serialized_start=912
+  _globals['_SENDMESSAGEREQUEST_VARIABLESENTRY']._serialized_end=960
+  _globals['_SENDMESSAGERESPONSE']._serialized_start=962
+  _globals['_SENDMESSAGERESPONSE']._serialized_end=1035
+  _globals['_INBOXMESSAGE']._serialized_start=1038
+  _globals['_INBOXMESSAGE']._serialized_end=1243
+  _globals['_LISTINBOXREQUEST']._serialized_start=1245
+  _globals['_LISTINBOXREQUEST']._serialized_end=1323
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1325
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1427
+  _globals['_MARKINBOXREADREQUEST']._serialized_start=1429
+  _globals['_MARKINBOXREADREQUEST']._serialized_end=1492
+  _globals['_CAMPAIGNRECEIVED']._serialized_start=1495
+  _globals['_CAMPAIGNRECEIVED']._serialized_end=1644
+  _globals['_LISTCAMPAIGNSRECEIVEDREQUEST']._serialized_start=1646
+  _globals['_LISTCAMPAIGNSRECEIVEDREQUEST']._serialized_end=1736
+  _globals['_LISTCAMPAIGNSRECEIVEDRESPONSE']._serialized_start=1738
+  _globals['_LISTCAMPAIGNSRECEIVEDRESPONSE']._serialized_end=1857
+  _globals['_CHANNELSTATE']._serialized_start=1859
+  _globals['_CHANNELSTATE']._serialized_end=1959
+  _globals['_BATCHGETCHANNELSTATESREQUEST']._serialized_start=1961
+  _globals['_BATCHGETCHANNELSTATESREQUEST']._serialized_end=2013
+  _globals['_BATCHGETCHANNELSTATESRESPONSE']._serialized_start=2015
+  _globals['_BATCHGETCHANNELSTATESRESPONSE']._serialized_end=2102
+  _globals['_RECORDINBOUNDWHATSAPPREQUEST']._serialized_start=2104
+  _globals['_RECORDINBOUNDWHATSAPPREQUEST']._serialized_end=2227
+  _globals['_RECORDINBOUNDWHATSAPPRESPONSE']._serialized_start=2229
+  _globals['_RECORDINBOUNDWHATSAPPRESPONSE']._serialized_end=2337
+  _globals['_RECORDDELIVERYSTATUSREQUEST']._serialized_start=2339
+  _globals['_RECORDDELIVERYSTATUSREQUEST']._serialized_end=2429
+  _globals['_RECORDDELIVERYSTATUSRESPONSE']._serialized_start=2431
+  _globals['_RECORDDELIVERYSTATUSRESPONSE']._serialized_end=2478
+  _globals['_MESSAGINGSERVICE']._serialized_start=2593
+  _globals['_MESSAGINGSERVICE']._serialized_end=3590
 # @@protoc_insertion_point(module_scope)

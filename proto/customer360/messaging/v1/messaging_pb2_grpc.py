@@ -39,6 +39,41 @@ class MessagingServiceStub:
                 request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.SendMessage = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/SendMessage',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageResponse.FromString,
+                _registered_method=True)
+        self.ListInbox = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/ListInbox',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxResponse.FromString,
+                _registered_method=True)
+        self.MarkInboxRead = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/MarkInboxRead',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.MarkInboxReadRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.InboxMessage.FromString,
+                _registered_method=True)
+        self.ListCampaignsReceived = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/ListCampaignsReceived',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedResponse.FromString,
+                _registered_method=True)
+        self.BatchGetChannelStates = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/BatchGetChannelStates',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesResponse.FromString,
+                _registered_method=True)
+        self.RecordInboundWhatsapp = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/RecordInboundWhatsapp',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappResponse.FromString,
+                _registered_method=True)
+        self.RecordDeliveryStatus = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/RecordDeliveryStatus',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.FromString,
+                _registered_method=True)
 
 
 class MessagingServiceServicer:
@@ -51,6 +86,56 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendMessage(self, request, context):
+        """Queues one message (durably; a worker delivers it). The same idempotency key returns the same message.
+        Refusals: INVALID_ARGUMENT (EMPTY_BODY, BODY_TOO_LONG, UNKNOWN_TEMPLATE, MISSING_TEMPLATE_VARIABLES, ...),
+        NOT_FOUND (UNKNOWN_CUSTOMER), FAILED_PRECONDITION (CONSENT_REQUIRED, NO_ADDRESS, SESSION_CLOSED, CUSTOMER_ERASED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInbox(self, request, context):
+        """The app inbox of one customer, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkInboxRead(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCampaignsReceived(self, request, context):
+        """Campaign messages (coupon campaigns, newsletters) the customer got, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetChannelStates(self, request, context):
+        """Per-customer channel state for many customers at once (the gateway's DataLoader).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordInboundWhatsapp(self, request, context):
+        """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordDeliveryStatus(self, request, context):
+        """A provider's delivery report; idempotent and never moves a status backwards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MessagingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -58,6 +143,41 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.ListMessages,
                     request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesRequest.FromString,
                     response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'SendMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendMessage,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageResponse.SerializeToString,
+            ),
+            'ListInbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInbox,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxResponse.SerializeToString,
+            ),
+            'MarkInboxRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkInboxRead,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.MarkInboxReadRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.InboxMessage.SerializeToString,
+            ),
+            'ListCampaignsReceived': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCampaignsReceived,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedResponse.SerializeToString,
+            ),
+            'BatchGetChannelStates': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetChannelStates,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesResponse.SerializeToString,
+            ),
+            'RecordInboundWhatsapp': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordInboundWhatsapp,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappResponse.SerializeToString,
+            ),
+            'RecordDeliveryStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordDeliveryStatus,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -87,6 +207,195 @@ class MessagingService:
             '/customer360.messaging.v1.MessagingService/ListMessages',
             customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesRequest.SerializeToString,
             customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/SendMessage',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.SendMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/ListInbox',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkInboxRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/MarkInboxRead',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.MarkInboxReadRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.InboxMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCampaignsReceived(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/ListCampaignsReceived',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.ListCampaignsReceivedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetChannelStates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/BatchGetChannelStates',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchGetChannelStatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordInboundWhatsapp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/RecordInboundWhatsapp',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordInboundWhatsappResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordDeliveryStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/RecordDeliveryStatus',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,12 +33,44 @@ class MessagingServiceStub:
     def __new__(cls, channel: _aio.Channel) -> MessagingServiceAsyncStub: ...
     ListMessages: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.ListMessagesRequest, _messaging_pb2.ListMessagesResponse]
     """A customer's communications log, newest first."""
+    SendMessage: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.SendMessageRequest, _messaging_pb2.SendMessageResponse]
+    """Queues one message (durably; a worker delivers it). The same idempotency key returns the same message.
+    Refusals: INVALID_ARGUMENT (EMPTY_BODY, BODY_TOO_LONG, UNKNOWN_TEMPLATE, MISSING_TEMPLATE_VARIABLES, ...),
+    NOT_FOUND (UNKNOWN_CUSTOMER), FAILED_PRECONDITION (CONSENT_REQUIRED, NO_ADDRESS, SESSION_CLOSED, CUSTOMER_ERASED).
+    """
+    ListInbox: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.ListInboxRequest, _messaging_pb2.ListInboxResponse]
+    """The app inbox of one customer, newest first."""
+    MarkInboxRead: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.MarkInboxReadRequest, _messaging_pb2.InboxMessage]
+    ListCampaignsReceived: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.ListCampaignsReceivedRequest, _messaging_pb2.ListCampaignsReceivedResponse]
+    """Campaign messages (coupon campaigns, newsletters) the customer got, newest first."""
+    BatchGetChannelStates: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.BatchGetChannelStatesRequest, _messaging_pb2.BatchGetChannelStatesResponse]
+    """Per-customer channel state for many customers at once (the gateway's DataLoader)."""
+    RecordInboundWhatsapp: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.RecordInboundWhatsappRequest, _messaging_pb2.RecordInboundWhatsappResponse]
+    """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window."""
+    RecordDeliveryStatus: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.RecordDeliveryStatusRequest, _messaging_pb2.RecordDeliveryStatusResponse]
+    """A provider's delivery report; idempotent and never moves a status backwards."""
 
 @_typing.type_check_only
 class MessagingServiceAsyncStub(MessagingServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     ListMessages: _aio.UnaryUnaryMultiCallable[_messaging_pb2.ListMessagesRequest, _messaging_pb2.ListMessagesResponse]  # type: ignore[assignment]
     """A customer's communications log, newest first."""
+    SendMessage: _aio.UnaryUnaryMultiCallable[_messaging_pb2.SendMessageRequest, _messaging_pb2.SendMessageResponse]  # type: ignore[assignment]
+    """Queues one message (durably; a worker delivers it). The same idempotency key returns the same message.
+    Refusals: INVALID_ARGUMENT (EMPTY_BODY, BODY_TOO_LONG, UNKNOWN_TEMPLATE, MISSING_TEMPLATE_VARIABLES, ...),
+    NOT_FOUND (UNKNOWN_CUSTOMER), FAILED_PRECONDITION (CONSENT_REQUIRED, NO_ADDRESS, SESSION_CLOSED, CUSTOMER_ERASED).
+    """
+    ListInbox: _aio.UnaryUnaryMultiCallable[_messaging_pb2.ListInboxRequest, _messaging_pb2.ListInboxResponse]  # type: ignore[assignment]
+    """The app inbox of one customer, newest first."""
+    MarkInboxRead: _aio.UnaryUnaryMultiCallable[_messaging_pb2.MarkInboxReadRequest, _messaging_pb2.InboxMessage]  # type: ignore[assignment]
+    ListCampaignsReceived: _aio.UnaryUnaryMultiCallable[_messaging_pb2.ListCampaignsReceivedRequest, _messaging_pb2.ListCampaignsReceivedResponse]  # type: ignore[assignment]
+    """Campaign messages (coupon campaigns, newsletters) the customer got, newest first."""
+    BatchGetChannelStates: _aio.UnaryUnaryMultiCallable[_messaging_pb2.BatchGetChannelStatesRequest, _messaging_pb2.BatchGetChannelStatesResponse]  # type: ignore[assignment]
+    """Per-customer channel state for many customers at once (the gateway's DataLoader)."""
+    RecordInboundWhatsapp: _aio.UnaryUnaryMultiCallable[_messaging_pb2.RecordInboundWhatsappRequest, _messaging_pb2.RecordInboundWhatsappResponse]  # type: ignore[assignment]
+    """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window."""
+    RecordDeliveryStatus: _aio.UnaryUnaryMultiCallable[_messaging_pb2.RecordDeliveryStatusRequest, _messaging_pb2.RecordDeliveryStatusResponse]  # type: ignore[assignment]
+    """A provider's delivery report; idempotent and never moves a status backwards."""
 
 class MessagingServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -48,5 +80,63 @@ class MessagingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_messaging_pb2.ListMessagesResponse, _abc.Awaitable[_messaging_pb2.ListMessagesResponse]]:
         """A customer's communications log, newest first."""
+
+    @_abc_1.abstractmethod
+    def SendMessage(
+        self,
+        request: _messaging_pb2.SendMessageRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.SendMessageResponse, _abc.Awaitable[_messaging_pb2.SendMessageResponse]]:
+        """Queues one message (durably; a worker delivers it). The same idempotency key returns the same message.
+        Refusals: INVALID_ARGUMENT (EMPTY_BODY, BODY_TOO_LONG, UNKNOWN_TEMPLATE, MISSING_TEMPLATE_VARIABLES, ...),
+        NOT_FOUND (UNKNOWN_CUSTOMER), FAILED_PRECONDITION (CONSENT_REQUIRED, NO_ADDRESS, SESSION_CLOSED, CUSTOMER_ERASED).
+        """
+
+    @_abc_1.abstractmethod
+    def ListInbox(
+        self,
+        request: _messaging_pb2.ListInboxRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.ListInboxResponse, _abc.Awaitable[_messaging_pb2.ListInboxResponse]]:
+        """The app inbox of one customer, newest first."""
+
+    @_abc_1.abstractmethod
+    def MarkInboxRead(
+        self,
+        request: _messaging_pb2.MarkInboxReadRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.InboxMessage, _abc.Awaitable[_messaging_pb2.InboxMessage]]: ...
+
+    @_abc_1.abstractmethod
+    def ListCampaignsReceived(
+        self,
+        request: _messaging_pb2.ListCampaignsReceivedRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.ListCampaignsReceivedResponse, _abc.Awaitable[_messaging_pb2.ListCampaignsReceivedResponse]]:
+        """Campaign messages (coupon campaigns, newsletters) the customer got, newest first."""
+
+    @_abc_1.abstractmethod
+    def BatchGetChannelStates(
+        self,
+        request: _messaging_pb2.BatchGetChannelStatesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.BatchGetChannelStatesResponse, _abc.Awaitable[_messaging_pb2.BatchGetChannelStatesResponse]]:
+        """Per-customer channel state for many customers at once (the gateway's DataLoader)."""
+
+    @_abc_1.abstractmethod
+    def RecordInboundWhatsapp(
+        self,
+        request: _messaging_pb2.RecordInboundWhatsappRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.RecordInboundWhatsappResponse, _abc.Awaitable[_messaging_pb2.RecordInboundWhatsappResponse]]:
+        """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window."""
+
+    @_abc_1.abstractmethod
+    def RecordDeliveryStatus(
+        self,
+        request: _messaging_pb2.RecordDeliveryStatusRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.RecordDeliveryStatusResponse, _abc.Awaitable[_messaging_pb2.RecordDeliveryStatusResponse]]:
+        """A provider's delivery report; idempotent and never moves a status backwards."""
 
 def add_MessagingServiceServicer_to_server(servicer: MessagingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

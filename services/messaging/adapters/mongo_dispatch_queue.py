@@ -1,0 +1,99 @@
+"""The dispatcher's view of the messages collection: claim a due message, then record the outcome.
+
+A claim is one atomic update (QUEUED -> SENDING with a lease, attempts + 1), and
+every outcome is written only if the message is still SENDING with that attempt
+number, so two dispatchers never both own one message. A SENDING message whose
+lease ran out was being sent when its dispatcher died: the claim says so, and
+the dispatcher decides whether re-sending is safe.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+from c360.outbox import OutboxRelay, outbox_push
+from services.messaging.adapters.message_documents import from_document, sent_event, status_event
+from services.messaging.app.ports import Claim
+from services.messaging.domain.channels import MessageStatus, statuses_a_report_may_replace
+from services.messaging.domain.message import OutgoingMessage
+
+Document = dict[str, Any]
+SENDING = MessageStatus.SENDING.value
+
+
+class MongoDispatchQueue:
+    def __init__(self, collection: AsyncCollection[Document], events_topic: str, relay: OutboxRelay) -> None:
+        self._collection = collection
+        self._topic = events_topic
+        self._relay = relay
+
+    async def claim_due(self, now: datetime, lease_until: datetime) -> Claim | None:
+        doc = await self._collection.find_one_and_update(
+            {
+                "$or": [
+                    {"status": MessageStatus.QUEUED.value, "not_before": {"$lte": now}},
+                    {"status": SENDING, "lease_until": {"$lte": now}},
+                ]
+            },
+            {"$set": {"status": SENDING, "lease_until": lease_until}, "$inc": {"attempts": 1}},
+            projection={"outbox": 0},
+            sort=[("not_before", ASCENDING)],
+            return_document=ReturnDocument.BEFORE,
+        )
+        if doc is None:
+            return None
+        outcome_unknown = doc["status"] == SENDING
+        message = from_document({**doc, "status": SENDING, "attempts": int(doc.get("attempts") or 0) + 1})
+        return Claim(message, doc.get("send_text") or "", outcome_unknown)
+
+    async def mark_sent(self, message: OutgoingMessage, provider_message_id: str, now: datetime) -> None:
+        doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
+        update = outbox_push(
+            [sent_event({**doc, "campaign": message.campaign, "sent_by": message.sent_by}, self._topic)]
+        )
+        update["$set"].update(
+            {"status": MessageStatus.SENT.value, "sent_at": now, "provider_message_id": provider_message_id}
+        )
+        update["$unset"] = {"send_text": "", "lease_until": ""}
+        await self._finish(message, update)
+
+    async def fail(self, message: OutgoingMessage, reason: str) -> None:
+        doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
+        update = outbox_push([status_event(doc, MessageStatus.FAILED, reason, self._topic)])
+        update["$set"].update({"status": MessageStatus.FAILED.value, "failure_reason": reason})
+        update["$unset"] = {"send_text": "", "lease_until": ""}
+        await self._finish(message, update)
+
+    async def retry_later(self, message: OutgoingMessage, not_before: datetime, reason: str) -> None:
+        await self._collection.update_one(
+            {"_id": message.id, "status": SENDING, "attempts": message.attempts},
+            {"$set": {"status": MessageStatus.QUEUED.value, "not_before": not_before, "failure_reason": reason}},
+        )
+
+    async def _finish(self, message: OutgoingMessage, update: Document) -> None:
+        result = await self._collection.update_one(
+            {"_id": message.id, "status": SENDING, "attempts": message.attempts}, update
+        )
+        if result.modified_count:
+            self._relay.nudge(message.id)
+
+    async def record_report(self, provider_message_id: str, status: MessageStatus, reason: str) -> bool:
+        """A provider's delivery report: applied only when it moves the status forward."""
+        allowed = [s.value for s in statuses_a_report_may_replace(status)]
+        if not provider_message_id or not allowed:
+            return False
+        doc = await self._collection.find_one({"provider_message_id": provider_message_id}, {"outbox": 0})
+        if doc is None or doc["status"] not in allowed:
+            return False
+        update = outbox_push([status_event(doc, status, reason, self._topic)])
+        update["$set"]["status"] = status.value
+        if status is MessageStatus.FAILED:
+            update["$set"]["failure_reason"] = reason
+        result = await self._collection.update_one({"_id": doc["_id"], "status": doc["status"]}, update)
+        if result.modified_count:
+            self._relay.nudge(doc["_id"])
+        return bool(result.modified_count)

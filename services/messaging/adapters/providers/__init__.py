@@ -1,0 +1,1 @@
+"""Delivery providers behind one small interface, one per channel, chosen by configuration."""

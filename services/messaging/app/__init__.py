@@ -1,0 +1,1 @@
+"""Use cases over repository and provider ports."""

@@ -1,0 +1,1 @@
+"""Pure messaging rules: channels, statuses, templates, consent, quiet hours, the WhatsApp window."""
