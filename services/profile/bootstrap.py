@@ -12,11 +12,19 @@ from c360.mongo import connect
 from c360.outbox import OutboxRelay
 from c360.runtime import run_service
 from c360.settings import InfraSettings
+from services.profile.adapters.mongo_catalog import MongoAttributeCatalog, MongoListCatalog
 from services.profile.adapters.mongo_customers import MongoCustomerRepository
+from services.profile.adapters.search_filters import search_filter
+from services.profile.app.catalog import Catalog
+from services.profile.app.changes import CustomerChanges
+from services.profile.app.details import RecordDetails
+from services.profile.app.edit_customer import EditCustomer
 from services.profile.app.queries import CustomerQueries
 from services.profile.app.register_customer import RegisterCustomer
+from services.profile.app.status_changes import StatusChanges
 from services.profile.domain.customer import ProfileRules
 from services.profile.ports.grpc_servicer import ProfileServicer
+from services.profile.ports.use_cases import UseCases
 from services.profile.settings import ProfileSettings
 
 SERVICE_NAME = profile_pb2.DESCRIPTOR.services_by_name["ProfileService"].full_name
@@ -27,6 +35,7 @@ class ProfileService:
     infra: InfraSettings
     settings: ProfileSettings
     customers: MongoCustomerRepository
+    lists: MongoListCatalog
     publisher: KafkaPublisher
     relay: OutboxRelay
     servicer: ProfileServicer
@@ -34,6 +43,7 @@ class ProfileService:
     async def start(self) -> None:
         await ensure_profile_topics(self.infra)
         await self.customers.ensure_indexes()
+        await self.lists.ensure_indexes()
         await self.publisher.start()
 
     async def close(self) -> None:
@@ -64,6 +74,16 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
         customer_types=tuple(t.upper() for t in settings.customer_types),
         default_customer_type=settings.default_customer_type.upper(),
     )
-    register = RegisterCustomer(customers, relay, rules, infra.topic(topics.PROFILE_EVENTS))
-    servicer = ProfileServicer(register, CustomerQueries(customers, rules))
-    return ProfileService(infra, settings, customers, publisher, relay, servicer)
+    events_topic = infra.topic(topics.PROFILE_EVENTS)
+    changes = CustomerChanges(customers, relay, events_topic)
+    attributes, lists = MongoAttributeCatalog(database), MongoListCatalog(database)
+    use_cases = UseCases(
+        register=RegisterCustomer(customers, relay, rules, events_topic),
+        queries=CustomerQueries(customers, rules, search_filter),
+        edit=EditCustomer(changes, rules),
+        status=StatusChanges(changes),
+        details=RecordDetails(changes, attributes, lists),
+        catalog=Catalog(attributes, lists, customers),
+    )
+    servicer = ProfileServicer(use_cases)  # type: ignore[abstract]  # TODO notes, timeline, import
+    return ProfileService(infra, settings, customers, lists, publisher, relay, servicer)

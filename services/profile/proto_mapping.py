@@ -6,9 +6,11 @@ from datetime import date
 
 from customer360.events.v1 import profile_events_pb2
 from customer360.profile.v1 import profile_pb2
+from google.protobuf.message import Message
 
 from c360.errors import InvalidInput
 from c360.events import timestamp
+from services.profile.app.changes import EventOf
 from services.profile.domain.customer import Address, Customer, CustomerStatus, Registration
 
 _STATUS = {
@@ -43,11 +45,34 @@ def customer_to_proto(customer: Customer) -> profile_pb2.Customer:
         referral_code=customer.referral_code,
         referred_by_code=customer.referred_by_code or "",
         source=customer.source or "",
+        attributes=[profile_pb2.AttributeValue(name=k, value=v) for k, v in sorted(customer.attributes.items())],
+        tags=[profile_pb2.Tag(key=k, value=v) for k, v in sorted(customer.tags.items())],
+        lists=[profile_pb2.CustomerList(id=k, name=v) for k, v in sorted(customer.lists.items(), key=lambda i: i[1])],
+        opt_ins=[
+            profile_pb2.OptIn(campaign=k, opted_in=v.opted_in, updated_at=timestamp(v.updated_at))
+            for k, v in sorted(customer.opt_ins.items())
+        ],
+        channel_links=[
+            profile_pb2.ChannelLink(channel=k, link_id=v) for k, v in sorted(customer.channel_links.items())
+        ],
+        version=customer.version,
     )
 
 
 def customer_registered(customer: Customer) -> profile_events_pb2.CustomerRegistered:
     return profile_events_pb2.CustomerRegistered(customer=customer_to_proto(customer))
+
+
+def customer_updated(changed_fields: list[str]) -> EventOf:
+    def build(customer: Customer) -> Message:
+        return profile_events_pb2.CustomerUpdated(customer=customer_to_proto(customer), changed_fields=changed_fields)
+
+    return build
+
+
+def constant(payload: Message) -> EventOf:
+    """An event whose payload does not depend on the stored record."""
+    return lambda _customer: payload
 
 
 def registration_from_proto(request: profile_pb2.RegisterCustomerRequest) -> Registration:
@@ -60,7 +85,7 @@ def registration_from_proto(request: profile_pb2.RegisterCustomerRequest) -> Reg
         customer_type=request.customer_type or None,
         ext_ref=request.ext_ref or None,
         referred_by_code=request.referred_by_code or None,
-        date_of_birth=_parse_date(request.date_of_birth),
+        date_of_birth=parse_date(request.date_of_birth),
         gender=request.gender or None,
         address=Address(
             street=address.street or None,
@@ -75,7 +100,7 @@ def registration_from_proto(request: profile_pb2.RegisterCustomerRequest) -> Reg
     )
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
     if not text:
         return None
     try:

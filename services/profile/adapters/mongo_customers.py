@@ -2,12 +2,15 @@
 
 Unique indexes count a missing value as a value, and FerretDB has no partial
 indexes, so optional unique fields are stored through a key that is never
-empty: `ext_ref_key` is the ext ref, or `~<id>` when there is none.
+empty: `ext_ref_key` is the ext ref, or `~<id>` when there is none; an erased
+customer's mobile becomes `~<id>` too, which frees the number.
+Every change is one update guarded by the version it read (compare-and-set),
+with its events pushed onto the same document's outbox.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pymongo import ASCENDING
@@ -17,11 +20,14 @@ from pymongo.errors import DuplicateKeyError
 
 from c360.mongo import duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
-from services.profile.app.ports import DuplicateCustomer
-from services.profile.domain.customer import Address, Customer, CustomerStatus
+from services.profile.adapters.customer_documents import from_document, to_document
+from services.profile.app.ports import DuplicateCustomer, StaleCustomer
+from services.profile.domain.customer import Customer
 
 Document = dict[str, Any]
 UNIQUE_FIELDS = ("mobile", "ext_ref_key", "referral_code")
+SEARCH_FIELDS = ("first_name_lc", "last_name_lc", "email", "status")
+NO_OUTBOX = {"outbox": 0}
 
 
 class MongoCustomerRepository:
@@ -31,6 +37,8 @@ class MongoCustomerRepository:
     async def ensure_indexes(self) -> None:
         for name in UNIQUE_FIELDS:
             await self.collection.create_index([(name, ASCENDING)], unique=True, name=f"{name}_unique")
+        for name in SEARCH_FIELDS:
+            await self.collection.create_index([(name, ASCENDING)], name=name)
         await OutboxRelay.ensure_indexes(self.collection)
 
     async def add(self, customer: Customer, events: list[OutboxRecord]) -> None:
@@ -39,68 +47,68 @@ class MongoCustomerRepository:
         except DuplicateKeyError as error:
             raise DuplicateCustomer(await self._clashing_fields(customer, error)) from error
 
+    async def save(self, customer: Customer, events: list[OutboxRecord]) -> Customer:
+        """Writes a changed record if nobody wrote since it was read; raises StaleCustomer otherwise."""
+        document = to_document(customer)
+        del document["_id"]
+        document["version"] = customer.version + 1
+        update = {
+            "$set": {**document, "outbox_pending": True},
+            "$push": {"outbox": {"$each": [r.to_document() for r in events]}},
+        }
+        try:
+            result = await self.collection.update_one({"_id": customer.id, "version": customer.version}, update)
+        except DuplicateKeyError as error:
+            raise DuplicateCustomer(await self._clashing_fields(customer, error)) from error
+        if result.matched_count == 0:
+            raise StaleCustomer(customer.id)
+        return from_document({"_id": customer.id, **document})
+
     async def get(self, customer_id: str) -> Customer | None:
-        doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
+        doc = await self.collection.find_one({"_id": customer_id}, NO_OUTBOX)
         return from_document(doc) if doc else None
 
     async def get_many(self, customer_ids: list[str]) -> list[Customer]:
-        cursor = self.collection.find({"_id": {"$in": customer_ids}}, {"outbox": 0})
+        cursor = self.collection.find({"_id": {"$in": customer_ids}}, NO_OUTBOX)
         return [from_document(doc) async for doc in cursor]
 
     async def find_by_mobile(self, mobile: str) -> Customer | None:
-        doc = await self.collection.find_one({"mobile": mobile}, {"outbox": 0})
+        doc = await self.collection.find_one({"mobile": mobile}, NO_OUTBOX)
         return from_document(doc) if doc else None
 
+    async def find_by_ext_ref(self, ext_ref: str) -> Customer | None:
+        doc = await self.collection.find_one({"ext_ref_key": ext_ref}, NO_OUTBOX)
+        return from_document(doc) if doc else None
+
+    async def find(self, criteria: Document, after: str, limit: int) -> list[Customer]:
+        """Customers matching a filter, by id, after a cursor (an id)."""
+        query = {"$and": [criteria, {"_id": {"$gt": after}}]} if after else criteria
+        cursor = self.collection.find(query, NO_OUTBOX).sort("_id", ASCENDING).limit(limit)
+        return [from_document(doc) async for doc in cursor]
+
+    async def ids(self, criteria: Document, after: str, limit: int) -> list[str]:
+        query = {"$and": [criteria, {"_id": {"$gt": after}}]} if after else criteria
+        cursor = self.collection.find(query, {"_id": 1}).sort("_id", ASCENDING).limit(limit)
+        return [doc["_id"] async for doc in cursor]
+
+    async def scan(self, criteria: Document, batch_size: int) -> AsyncIterator[list[Customer]]:
+        """Every match in id order, one bounded batch at a time (exports never hold the whole set)."""
+        after = ""
+        while True:
+            batch = await self.find(criteria, after, batch_size)
+            if not batch:
+                return
+            yield batch
+            after = batch[-1].id
+
     async def _clashing_fields(self, customer: Customer, error: DuplicateKeyError) -> set[str]:
-        """Which unique rule refused the insert; asks the store when the error does not say."""
+        """Which unique rule refused the write; asks the store when the error does not say."""
         named = {"ext_ref" if f == "ext_ref_key" else f for f in duplicate_key_fields(error)}
         if named & {"mobile", "ext_ref", "referral_code"}:
             return named
-        if await self.collection.find_one({"mobile": customer.mobile}, {"_id": 1}):
+        others = {"_id": {"$ne": customer.id}}
+        if await self.collection.find_one({"mobile": customer.mobile, **others}, {"_id": 1}):
             return {"mobile"}
-        if customer.ext_ref and await self.collection.find_one({"ext_ref_key": customer.ext_ref}, {"_id": 1}):
+        if customer.ext_ref and await self.collection.find_one({"ext_ref_key": customer.ext_ref, **others}, {"_id": 1}):
             return {"ext_ref"}
         return {"referral_code"}
-
-
-def to_document(customer: Customer) -> Document:
-    return {
-        "_id": customer.id,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "mobile": customer.mobile,
-        "email": customer.email,
-        "customer_type": customer.customer_type,
-        "status": customer.status.value,
-        "member_since": customer.member_since,
-        "ext_ref": customer.ext_ref,
-        "ext_ref_key": customer.ext_ref or f"~{customer.id}",
-        "referral_code": customer.referral_code,
-        "referred_by_code": customer.referred_by_code,
-        "date_of_birth": customer.date_of_birth.isoformat() if customer.date_of_birth else None,
-        "gender": customer.gender,
-        "marital_status": customer.marital_status,
-        "address": vars(customer.address) if customer.address else None,
-        "source": customer.source,
-    }
-
-
-def from_document(doc: Document) -> Customer:
-    return Customer(
-        id=doc["_id"],
-        first_name=doc["first_name"],
-        last_name=doc.get("last_name"),
-        mobile=doc["mobile"],
-        email=doc.get("email"),
-        customer_type=doc["customer_type"],
-        status=CustomerStatus(doc["status"]),
-        member_since=doc["member_since"],
-        ext_ref=doc.get("ext_ref"),
-        referral_code=doc["referral_code"],
-        referred_by_code=doc.get("referred_by_code"),
-        date_of_birth=date.fromisoformat(doc["date_of_birth"]) if doc.get("date_of_birth") else None,
-        gender=doc.get("gender"),
-        marital_status=doc.get("marital_status"),
-        address=Address(**doc["address"]) if doc.get("address") else None,
-        source=doc.get("source"),
-    )

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from c360.errors import Conflict
 from c360.events import new_envelope, to_outbox
+from services.profile.app.changes import duplicate_error
 from services.profile.app.ports import CustomerRepository, DuplicateCustomer, EventNotifier
 from services.profile.domain.customer import Customer, ProfileRules, Registration, new_customer, new_referral_code
 from services.profile.proto_mapping import customer_registered
@@ -27,20 +27,20 @@ class RegisterCustomer:
         now = datetime.now(UTC)
         for _ in range(REFERRAL_CODE_ATTEMPTS):
             customer = new_customer(request, self.rules, customer_id, now, new_referral_code())
-            envelope = new_envelope(
-                customer.id, "profile", customer_registered(customer), actor=request.source or "", occurred_at=now
-            )
+            # The event carries `referred_by_code`: loyalty rewards the referrer from it.
+            payloads = [customer_registered(customer)]
+            records = [
+                to_outbox(
+                    new_envelope(customer.id, "profile", p, actor=request.source or "", occurred_at=now),
+                    self.events_topic,
+                )
+                for p in payloads
+            ]
             try:
-                await self.customers.add(customer, [to_outbox(envelope, self.events_topic)])
+                await self.customers.add(customer, records)
             except DuplicateCustomer as duplicate:
-                if "mobile" in duplicate.fields:
-                    raise Conflict(
-                        "DUPLICATE_MOBILE", f"A customer with mobile {customer.mobile} already exists.", "mobile"
-                    ) from duplicate
-                if "ext_ref" in duplicate.fields:
-                    raise Conflict(
-                        "DUPLICATE_EXT_REF", f"A customer with ext ref {customer.ext_ref} already exists.", "extRef"
-                    ) from duplicate
+                if duplicate.fields & {"mobile", "ext_ref"}:
+                    raise duplicate_error(duplicate, customer) from duplicate
                 continue  # a referral code collision: draw another
             self.notifier.nudge(customer.id)
             return customer

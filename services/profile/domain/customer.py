@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
@@ -51,6 +51,18 @@ class Customer:
     address: Address | None = None
     referred_by_code: str | None = None
     source: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, str] = field(default_factory=dict)  # list id -> list name
+    opt_ins: dict[str, OptIn] = field(default_factory=dict)  # campaign -> consent
+    channel_links: dict[str, str] = field(default_factory=dict)  # channel -> link id
+    version: int = 0  # bumped by every write; edits compare-and-set on it
+
+
+@dataclass(frozen=True)
+class OptIn:
+    opted_in: bool
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,25 @@ class NoteAdded(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___NoteAdded: _TypeAlias = NoteAdded  # noqa: Y015
+
+@_typing.final
+class TimelineEntryAdded(_message.Message):
+    """Published on `profile.timeline` for each new timeline entry (the live subscription's feed)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENTRY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def entry(self) -> _profile_pb2.TimelineEntry: ...
+    def __init__(
+        self,
+        *,
+        entry: _profile_pb2.TimelineEntry | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entry", b"entry"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TimelineEntryAdded: _TypeAlias = TimelineEntryAdded  # noqa: Y015

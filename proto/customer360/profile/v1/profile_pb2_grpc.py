@@ -54,6 +54,141 @@ class ProfileServiceStub:
                 request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByMobileRequest.SerializeToString,
                 response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
                 _registered_method=True)
+        self.GetCustomerByExtRef = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/GetCustomerByExtRef',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByExtRefRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.UpdateCustomer = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/UpdateCustomer',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.UpdateCustomerRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.SuspendCustomer = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SuspendCustomer',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SuspendCustomerRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.ReactivateCustomer = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/ReactivateCustomer',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ReactivateCustomerRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.EraseCustomer = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/EraseCustomer',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerResponse.FromString,
+                _registered_method=True)
+        self.SetAttribute = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SetAttribute',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetAttributeRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.DefineAttribute = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/DefineAttribute',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DefineAttributeRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.AttributeDefinition.FromString,
+                _registered_method=True)
+        self.ListAttributeDefinitions = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/ListAttributeDefinitions',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsResponse.FromString,
+                _registered_method=True)
+        self.SetTag = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SetTag',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetTagRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.RemoveTag = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/RemoveTag',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.RemoveTagRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.SetOptIn = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SetOptIn',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetOptInRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.SetChannelLink = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SetChannelLink',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetChannelLinkRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.AddNote = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/AddNote',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.AddNoteRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Note.FromString,
+                _registered_method=True)
+        self.EditNote = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/EditNote',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EditNoteRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Note.FromString,
+                _registered_method=True)
+        self.DeleteNote = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/DeleteNote',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteResponse.FromString,
+                _registered_method=True)
+        self.BatchListNotes = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/BatchListNotes',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListNotesResponse.FromString,
+                _registered_method=True)
+        self.CreateCustomerList = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/CreateCustomerList',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.CreateCustomerListRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.CustomerList.FromString,
+                _registered_method=True)
+        self.ListCustomerLists = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/ListCustomerLists',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsResponse.FromString,
+                _registered_method=True)
+        self.AddToList = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/AddToList',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.RemoveFromList = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/RemoveFromList',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+                _registered_method=True)
+        self.ListCustomerListMembers = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/ListCustomerListMembers',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersResponse.FromString,
+                _registered_method=True)
+        self.SearchCustomers = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/SearchCustomers',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersResponse.FromString,
+                _registered_method=True)
+        self.BatchListTimeline = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/BatchListTimeline',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListTimelineResponse.FromString,
+                _registered_method=True)
+        self.ImportCustomers = channel.stream_unary(
+                '/customer360.profile.v1.ProfileService/ImportCustomers',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportChunk.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImportJob = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/GetImportJob',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportJobRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.FromString,
+                _registered_method=True)
+        self.GetImportTemplate = channel.unary_unary(
+                '/customer360.profile.v1.ProfileService/GetImportTemplate',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportTemplateRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportTemplate.FromString,
+                _registered_method=True)
+        self.ExportCustomers = channel.unary_stream(
+                '/customer360.profile.v1.ProfileService/ExportCustomers',
+                request_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ExportCustomersRequest.SerializeToString,
+                response_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ExportChunk.FromString,
+                _registered_method=True)
 
 
 class ProfileServiceServicer:
@@ -87,6 +222,178 @@ class ProfileServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCustomerByExtRef(self, request, context):
+        """One customer by ext ref (the customer number); NOT_FOUND when none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCustomer(self, request, context):
+        """Edits any subset of fields; a changed mobile is re-validated and re-checked for uniqueness.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuspendCustomer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReactivateCustomer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EraseCustomer(self, request, context):
+        """Removes personal data and keeps an anonymous tombstone; publishes CustomerErased.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAttribute(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DefineAttribute(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAttributeDefinitions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTag(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveTag(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetOptIn(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetChannelLink(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddNote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EditNote(self, request, context):
+        """Author only: PERMISSION_DENIED (FORBIDDEN) for anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteNote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListNotes(self, request, context):
+        """One page of notes for each of many customers (newest first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateCustomerList(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCustomerLists(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddToList(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveFromList(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCustomerListMembers(self, request, context):
+        """The ids of a static list's members, paginated (coupons issues to a list).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchCustomers(self, request, context):
+        """Name prefix, mobile, email, ext ref or tag key=value; deleted customers are never returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListTimeline(self, request, context):
+        """One page of the activity timeline for each of many customers (newest first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportCustomers(self, request_iterator, context):
+        """Streams a CSV file in chunks; the first chunk carries the options. Returns the job at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImportTemplate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportCustomers(self, request, context):
+        """Every non-deleted customer as CSV, in chunks, never the whole set in memory.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProfileServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -109,6 +416,141 @@ def add_ProfileServiceServicer_to_server(servicer, server):
                     servicer.GetCustomerByMobile,
                     request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByMobileRequest.FromString,
                     response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'GetCustomerByExtRef': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCustomerByExtRef,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByExtRefRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'UpdateCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCustomer,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.UpdateCustomerRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'SuspendCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuspendCustomer,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SuspendCustomerRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'ReactivateCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReactivateCustomer,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ReactivateCustomerRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'EraseCustomer': grpc.unary_unary_rpc_method_handler(
+                    servicer.EraseCustomer,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerResponse.SerializeToString,
+            ),
+            'SetAttribute': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAttribute,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetAttributeRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'DefineAttribute': grpc.unary_unary_rpc_method_handler(
+                    servicer.DefineAttribute,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DefineAttributeRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.AttributeDefinition.SerializeToString,
+            ),
+            'ListAttributeDefinitions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAttributeDefinitions,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsResponse.SerializeToString,
+            ),
+            'SetTag': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTag,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetTagRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'RemoveTag': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveTag,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.RemoveTagRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'SetOptIn': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetOptIn,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetOptInRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'SetChannelLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetChannelLink,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SetChannelLinkRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'AddNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddNote,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.AddNoteRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Note.SerializeToString,
+            ),
+            'EditNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.EditNote,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.EditNoteRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Note.SerializeToString,
+            ),
+            'DeleteNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteNote,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteResponse.SerializeToString,
+            ),
+            'BatchListNotes': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListNotes,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListNotesResponse.SerializeToString,
+            ),
+            'CreateCustomerList': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCustomerList,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.CreateCustomerListRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.CustomerList.SerializeToString,
+            ),
+            'ListCustomerLists': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCustomerLists,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsResponse.SerializeToString,
+            ),
+            'AddToList': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddToList,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'RemoveFromList': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveFromList,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.SerializeToString,
+            ),
+            'ListCustomerListMembers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCustomerListMembers,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersResponse.SerializeToString,
+            ),
+            'SearchCustomers': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchCustomers,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersResponse.SerializeToString,
+            ),
+            'BatchListTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListTimeline,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListTimelineResponse.SerializeToString,
+            ),
+            'ImportCustomers': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportCustomers,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportChunk.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImportJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportJob,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportJobRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.SerializeToString,
+            ),
+            'GetImportTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImportTemplate,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportTemplateRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ImportTemplate.SerializeToString,
+            ),
+            'ExportCustomers': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportCustomers,
+                    request_deserializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ExportCustomersRequest.FromString,
+                    response_serializer=customer360_dot_profile_dot_v1_dot_profile__pb2.ExportChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -219,6 +661,735 @@ class ProfileService:
             '/customer360.profile.v1.ProfileService/GetCustomerByMobile',
             customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByMobileRequest.SerializeToString,
             customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCustomerByExtRef(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/GetCustomerByExtRef',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.GetCustomerByExtRefRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/UpdateCustomer',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.UpdateCustomerRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuspendCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SuspendCustomer',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SuspendCustomerRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReactivateCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/ReactivateCustomer',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ReactivateCustomerRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EraseCustomer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/EraseCustomer',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.EraseCustomerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAttribute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SetAttribute',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SetAttributeRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DefineAttribute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/DefineAttribute',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.DefineAttributeRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.AttributeDefinition.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAttributeDefinitions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/ListAttributeDefinitions',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListAttributeDefinitionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTag(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SetTag',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SetTagRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveTag(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/RemoveTag',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.RemoveTagRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetOptIn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SetOptIn',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SetOptInRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetChannelLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SetChannelLink',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SetChannelLinkRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/AddNote',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.AddNoteRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Note.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EditNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/EditNote',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.EditNoteRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Note.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/DeleteNote',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.DeleteNoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListNotes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/BatchListNotes',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListNotesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCustomerList(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/CreateCustomerList',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.CreateCustomerListRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.CustomerList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCustomerLists(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/ListCustomerLists',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddToList(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/AddToList',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveFromList(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/RemoveFromList',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListMembershipRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.Customer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCustomerListMembers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/ListCustomerListMembers',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ListCustomerListMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchCustomers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/SearchCustomers',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.SearchCustomersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/BatchListTimeline',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.BatchPageRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.BatchListTimelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportCustomers(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/customer360.profile.v1.ProfileService/ImportCustomers',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ImportChunk.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/GetImportJob',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportJobRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ImportJob.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImportTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/GetImportTemplate',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.GetImportTemplateRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ImportTemplate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportCustomers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/customer360.profile.v1.ProfileService/ExportCustomers',
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ExportCustomersRequest.SerializeToString,
+            customer360_dot_profile_dot_v1_dot_profile__pb2.ExportChunk.FromString,
             options,
             channel_credentials,
             insecure,

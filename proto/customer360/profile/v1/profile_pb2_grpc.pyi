@@ -39,6 +39,43 @@ class ProfileServiceStub:
     """Many customers in one call (the gateway's DataLoader); unknown ids are simply absent."""
     GetCustomerByMobile: _grpc.UnaryUnaryMultiCallable[_profile_pb2.GetCustomerByMobileRequest, _profile_pb2.Customer]
     """Finds a customer by mobile in any common format; NOT_FOUND when none."""
+    GetCustomerByExtRef: _grpc.UnaryUnaryMultiCallable[_profile_pb2.GetCustomerByExtRefRequest, _profile_pb2.Customer]
+    """One customer by ext ref (the customer number); NOT_FOUND when none."""
+    UpdateCustomer: _grpc.UnaryUnaryMultiCallable[_profile_pb2.UpdateCustomerRequest, _profile_pb2.Customer]
+    """Edits any subset of fields; a changed mobile is re-validated and re-checked for uniqueness."""
+    SuspendCustomer: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SuspendCustomerRequest, _profile_pb2.Customer]
+    ReactivateCustomer: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ReactivateCustomerRequest, _profile_pb2.Customer]
+    EraseCustomer: _grpc.UnaryUnaryMultiCallable[_profile_pb2.EraseCustomerRequest, _profile_pb2.EraseCustomerResponse]
+    """Removes personal data and keeps an anonymous tombstone; publishes CustomerErased."""
+    SetAttribute: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SetAttributeRequest, _profile_pb2.Customer]
+    DefineAttribute: _grpc.UnaryUnaryMultiCallable[_profile_pb2.DefineAttributeRequest, _profile_pb2.AttributeDefinition]
+    ListAttributeDefinitions: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ListAttributeDefinitionsRequest, _profile_pb2.ListAttributeDefinitionsResponse]
+    SetTag: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SetTagRequest, _profile_pb2.Customer]
+    RemoveTag: _grpc.UnaryUnaryMultiCallable[_profile_pb2.RemoveTagRequest, _profile_pb2.Customer]
+    SetOptIn: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SetOptInRequest, _profile_pb2.Customer]
+    SetChannelLink: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SetChannelLinkRequest, _profile_pb2.Customer]
+    AddNote: _grpc.UnaryUnaryMultiCallable[_profile_pb2.AddNoteRequest, _profile_pb2.Note]
+    EditNote: _grpc.UnaryUnaryMultiCallable[_profile_pb2.EditNoteRequest, _profile_pb2.Note]
+    """Author only: PERMISSION_DENIED (FORBIDDEN) for anyone else."""
+    DeleteNote: _grpc.UnaryUnaryMultiCallable[_profile_pb2.DeleteNoteRequest, _profile_pb2.DeleteNoteResponse]
+    BatchListNotes: _grpc.UnaryUnaryMultiCallable[_profile_pb2.BatchPageRequest, _profile_pb2.BatchListNotesResponse]
+    """One page of notes for each of many customers (newest first)."""
+    CreateCustomerList: _grpc.UnaryUnaryMultiCallable[_profile_pb2.CreateCustomerListRequest, _profile_pb2.CustomerList]
+    ListCustomerLists: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ListCustomerListsRequest, _profile_pb2.ListCustomerListsResponse]
+    AddToList: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ListMembershipRequest, _profile_pb2.Customer]
+    RemoveFromList: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ListMembershipRequest, _profile_pb2.Customer]
+    ListCustomerListMembers: _grpc.UnaryUnaryMultiCallable[_profile_pb2.ListCustomerListMembersRequest, _profile_pb2.ListCustomerListMembersResponse]
+    """The ids of a static list's members, paginated (coupons issues to a list)."""
+    SearchCustomers: _grpc.UnaryUnaryMultiCallable[_profile_pb2.SearchCustomersRequest, _profile_pb2.SearchCustomersResponse]
+    """Name prefix, mobile, email, ext ref or tag key=value; deleted customers are never returned."""
+    BatchListTimeline: _grpc.UnaryUnaryMultiCallable[_profile_pb2.BatchPageRequest, _profile_pb2.BatchListTimelineResponse]
+    """One page of the activity timeline for each of many customers (newest first)."""
+    ImportCustomers: _grpc.StreamUnaryMultiCallable[_profile_pb2.ImportChunk, _profile_pb2.ImportJob]
+    """Streams a CSV file in chunks; the first chunk carries the options. Returns the job at once."""
+    GetImportJob: _grpc.UnaryUnaryMultiCallable[_profile_pb2.GetImportJobRequest, _profile_pb2.ImportJob]
+    GetImportTemplate: _grpc.UnaryUnaryMultiCallable[_profile_pb2.GetImportTemplateRequest, _profile_pb2.ImportTemplate]
+    ExportCustomers: _grpc.UnaryStreamMultiCallable[_profile_pb2.ExportCustomersRequest, _profile_pb2.ExportChunk]
+    """Every non-deleted customer as CSV, in chunks, never the whole set in memory."""
 
 @_typing.type_check_only
 class ProfileServiceAsyncStub(ProfileServiceStub):
@@ -51,6 +88,43 @@ class ProfileServiceAsyncStub(ProfileServiceStub):
     """Many customers in one call (the gateway's DataLoader); unknown ids are simply absent."""
     GetCustomerByMobile: _aio.UnaryUnaryMultiCallable[_profile_pb2.GetCustomerByMobileRequest, _profile_pb2.Customer]  # type: ignore[assignment]
     """Finds a customer by mobile in any common format; NOT_FOUND when none."""
+    GetCustomerByExtRef: _aio.UnaryUnaryMultiCallable[_profile_pb2.GetCustomerByExtRefRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    """One customer by ext ref (the customer number); NOT_FOUND when none."""
+    UpdateCustomer: _aio.UnaryUnaryMultiCallable[_profile_pb2.UpdateCustomerRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    """Edits any subset of fields; a changed mobile is re-validated and re-checked for uniqueness."""
+    SuspendCustomer: _aio.UnaryUnaryMultiCallable[_profile_pb2.SuspendCustomerRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    ReactivateCustomer: _aio.UnaryUnaryMultiCallable[_profile_pb2.ReactivateCustomerRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    EraseCustomer: _aio.UnaryUnaryMultiCallable[_profile_pb2.EraseCustomerRequest, _profile_pb2.EraseCustomerResponse]  # type: ignore[assignment]
+    """Removes personal data and keeps an anonymous tombstone; publishes CustomerErased."""
+    SetAttribute: _aio.UnaryUnaryMultiCallable[_profile_pb2.SetAttributeRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    DefineAttribute: _aio.UnaryUnaryMultiCallable[_profile_pb2.DefineAttributeRequest, _profile_pb2.AttributeDefinition]  # type: ignore[assignment]
+    ListAttributeDefinitions: _aio.UnaryUnaryMultiCallable[_profile_pb2.ListAttributeDefinitionsRequest, _profile_pb2.ListAttributeDefinitionsResponse]  # type: ignore[assignment]
+    SetTag: _aio.UnaryUnaryMultiCallable[_profile_pb2.SetTagRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    RemoveTag: _aio.UnaryUnaryMultiCallable[_profile_pb2.RemoveTagRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    SetOptIn: _aio.UnaryUnaryMultiCallable[_profile_pb2.SetOptInRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    SetChannelLink: _aio.UnaryUnaryMultiCallable[_profile_pb2.SetChannelLinkRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    AddNote: _aio.UnaryUnaryMultiCallable[_profile_pb2.AddNoteRequest, _profile_pb2.Note]  # type: ignore[assignment]
+    EditNote: _aio.UnaryUnaryMultiCallable[_profile_pb2.EditNoteRequest, _profile_pb2.Note]  # type: ignore[assignment]
+    """Author only: PERMISSION_DENIED (FORBIDDEN) for anyone else."""
+    DeleteNote: _aio.UnaryUnaryMultiCallable[_profile_pb2.DeleteNoteRequest, _profile_pb2.DeleteNoteResponse]  # type: ignore[assignment]
+    BatchListNotes: _aio.UnaryUnaryMultiCallable[_profile_pb2.BatchPageRequest, _profile_pb2.BatchListNotesResponse]  # type: ignore[assignment]
+    """One page of notes for each of many customers (newest first)."""
+    CreateCustomerList: _aio.UnaryUnaryMultiCallable[_profile_pb2.CreateCustomerListRequest, _profile_pb2.CustomerList]  # type: ignore[assignment]
+    ListCustomerLists: _aio.UnaryUnaryMultiCallable[_profile_pb2.ListCustomerListsRequest, _profile_pb2.ListCustomerListsResponse]  # type: ignore[assignment]
+    AddToList: _aio.UnaryUnaryMultiCallable[_profile_pb2.ListMembershipRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    RemoveFromList: _aio.UnaryUnaryMultiCallable[_profile_pb2.ListMembershipRequest, _profile_pb2.Customer]  # type: ignore[assignment]
+    ListCustomerListMembers: _aio.UnaryUnaryMultiCallable[_profile_pb2.ListCustomerListMembersRequest, _profile_pb2.ListCustomerListMembersResponse]  # type: ignore[assignment]
+    """The ids of a static list's members, paginated (coupons issues to a list)."""
+    SearchCustomers: _aio.UnaryUnaryMultiCallable[_profile_pb2.SearchCustomersRequest, _profile_pb2.SearchCustomersResponse]  # type: ignore[assignment]
+    """Name prefix, mobile, email, ext ref or tag key=value; deleted customers are never returned."""
+    BatchListTimeline: _aio.UnaryUnaryMultiCallable[_profile_pb2.BatchPageRequest, _profile_pb2.BatchListTimelineResponse]  # type: ignore[assignment]
+    """One page of the activity timeline for each of many customers (newest first)."""
+    ImportCustomers: _aio.StreamUnaryMultiCallable[_profile_pb2.ImportChunk, _profile_pb2.ImportJob]  # type: ignore[assignment]
+    """Streams a CSV file in chunks; the first chunk carries the options. Returns the job at once."""
+    GetImportJob: _aio.UnaryUnaryMultiCallable[_profile_pb2.GetImportJobRequest, _profile_pb2.ImportJob]  # type: ignore[assignment]
+    GetImportTemplate: _aio.UnaryUnaryMultiCallable[_profile_pb2.GetImportTemplateRequest, _profile_pb2.ImportTemplate]  # type: ignore[assignment]
+    ExportCustomers: _aio.UnaryStreamMultiCallable[_profile_pb2.ExportCustomersRequest, _profile_pb2.ExportChunk]  # type: ignore[assignment]
+    """Every non-deleted customer as CSV, in chunks, never the whole set in memory."""
 
 class ProfileServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -84,5 +158,204 @@ class ProfileServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]:
         """Finds a customer by mobile in any common format; NOT_FOUND when none."""
+
+    @_abc_1.abstractmethod
+    def GetCustomerByExtRef(
+        self,
+        request: _profile_pb2.GetCustomerByExtRefRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]:
+        """One customer by ext ref (the customer number); NOT_FOUND when none."""
+
+    @_abc_1.abstractmethod
+    def UpdateCustomer(
+        self,
+        request: _profile_pb2.UpdateCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]:
+        """Edits any subset of fields; a changed mobile is re-validated and re-checked for uniqueness."""
+
+    @_abc_1.abstractmethod
+    def SuspendCustomer(
+        self,
+        request: _profile_pb2.SuspendCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def ReactivateCustomer(
+        self,
+        request: _profile_pb2.ReactivateCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def EraseCustomer(
+        self,
+        request: _profile_pb2.EraseCustomerRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.EraseCustomerResponse, _abc.Awaitable[_profile_pb2.EraseCustomerResponse]]:
+        """Removes personal data and keeps an anonymous tombstone; publishes CustomerErased."""
+
+    @_abc_1.abstractmethod
+    def SetAttribute(
+        self,
+        request: _profile_pb2.SetAttributeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def DefineAttribute(
+        self,
+        request: _profile_pb2.DefineAttributeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.AttributeDefinition, _abc.Awaitable[_profile_pb2.AttributeDefinition]]: ...
+
+    @_abc_1.abstractmethod
+    def ListAttributeDefinitions(
+        self,
+        request: _profile_pb2.ListAttributeDefinitionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ListAttributeDefinitionsResponse, _abc.Awaitable[_profile_pb2.ListAttributeDefinitionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def SetTag(
+        self,
+        request: _profile_pb2.SetTagRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def RemoveTag(
+        self,
+        request: _profile_pb2.RemoveTagRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def SetOptIn(
+        self,
+        request: _profile_pb2.SetOptInRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def SetChannelLink(
+        self,
+        request: _profile_pb2.SetChannelLinkRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def AddNote(
+        self,
+        request: _profile_pb2.AddNoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Note, _abc.Awaitable[_profile_pb2.Note]]: ...
+
+    @_abc_1.abstractmethod
+    def EditNote(
+        self,
+        request: _profile_pb2.EditNoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Note, _abc.Awaitable[_profile_pb2.Note]]:
+        """Author only: PERMISSION_DENIED (FORBIDDEN) for anyone else."""
+
+    @_abc_1.abstractmethod
+    def DeleteNote(
+        self,
+        request: _profile_pb2.DeleteNoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.DeleteNoteResponse, _abc.Awaitable[_profile_pb2.DeleteNoteResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchListNotes(
+        self,
+        request: _profile_pb2.BatchPageRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.BatchListNotesResponse, _abc.Awaitable[_profile_pb2.BatchListNotesResponse]]:
+        """One page of notes for each of many customers (newest first)."""
+
+    @_abc_1.abstractmethod
+    def CreateCustomerList(
+        self,
+        request: _profile_pb2.CreateCustomerListRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.CustomerList, _abc.Awaitable[_profile_pb2.CustomerList]]: ...
+
+    @_abc_1.abstractmethod
+    def ListCustomerLists(
+        self,
+        request: _profile_pb2.ListCustomerListsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ListCustomerListsResponse, _abc.Awaitable[_profile_pb2.ListCustomerListsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def AddToList(
+        self,
+        request: _profile_pb2.ListMembershipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def RemoveFromList(
+        self,
+        request: _profile_pb2.ListMembershipRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.Customer, _abc.Awaitable[_profile_pb2.Customer]]: ...
+
+    @_abc_1.abstractmethod
+    def ListCustomerListMembers(
+        self,
+        request: _profile_pb2.ListCustomerListMembersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ListCustomerListMembersResponse, _abc.Awaitable[_profile_pb2.ListCustomerListMembersResponse]]:
+        """The ids of a static list's members, paginated (coupons issues to a list)."""
+
+    @_abc_1.abstractmethod
+    def SearchCustomers(
+        self,
+        request: _profile_pb2.SearchCustomersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.SearchCustomersResponse, _abc.Awaitable[_profile_pb2.SearchCustomersResponse]]:
+        """Name prefix, mobile, email, ext ref or tag key=value; deleted customers are never returned."""
+
+    @_abc_1.abstractmethod
+    def BatchListTimeline(
+        self,
+        request: _profile_pb2.BatchPageRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.BatchListTimelineResponse, _abc.Awaitable[_profile_pb2.BatchListTimelineResponse]]:
+        """One page of the activity timeline for each of many customers (newest first)."""
+
+    @_abc_1.abstractmethod
+    def ImportCustomers(
+        self,
+        request_iterator: _MaybeAsyncIterator[_profile_pb2.ImportChunk],
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ImportJob, _abc.Awaitable[_profile_pb2.ImportJob]]:
+        """Streams a CSV file in chunks; the first chunk carries the options. Returns the job at once."""
+
+    @_abc_1.abstractmethod
+    def GetImportJob(
+        self,
+        request: _profile_pb2.GetImportJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ImportJob, _abc.Awaitable[_profile_pb2.ImportJob]]: ...
+
+    @_abc_1.abstractmethod
+    def GetImportTemplate(
+        self,
+        request: _profile_pb2.GetImportTemplateRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_profile_pb2.ImportTemplate, _abc.Awaitable[_profile_pb2.ImportTemplate]]: ...
+
+    @_abc_1.abstractmethod
+    def ExportCustomers(
+        self,
+        request: _profile_pb2.ExportCustomersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_profile_pb2.ExportChunk], _abc.AsyncIterator[_profile_pb2.ExportChunk]]:
+        """Every non-deleted customer as CSV, in chunks, never the whole set in memory."""
 
 def add_ProfileServiceServicer_to_server(servicer: ProfileServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
