@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
 
@@ -23,3 +25,13 @@ class UserError:
     field: list[str] | None
     code: str
     message: str
+
+
+@strawberry.enum
+class Channel(Enum):
+    """Shared by messaging (messages) and profile (channel links): one GraphQL enum, defined once."""
+
+    SMS = "SMS"
+    WHATSAPP = "WHATSAPP"
+    EMAIL = "EMAIL"
+    PUSH = "PUSH"
