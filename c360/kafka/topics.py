@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 # Topic names without the deployment prefix (see InfraSettings.topic).
 PROFILE_EVENTS = "profile.events"
+PROFILE_TIMELINE = "profile.timeline"  # each new timeline entry, for live subscriptions
 LOYALTY_EVENTS = "loyalty.events"
 COUPONS_EVENTS = "coupons.events"
 MESSAGING_EVENTS = "messaging.events"

@@ -7,27 +7,38 @@ from dataclasses import dataclass
 from customer360.profile.v1 import profile_pb2, profile_pb2_grpc
 
 from c360.kafka import topics
+from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
 from c360.mongo import connect
 from c360.outbox import OutboxRelay
 from c360.runtime import run_service
 from c360.settings import InfraSettings
+from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_catalog import MongoAttributeCatalog, MongoListCatalog
 from services.profile.adapters.mongo_customers import MongoCustomerRepository
+from services.profile.adapters.mongo_import_jobs import MongoImportJobs
+from services.profile.adapters.mongo_notes import MongoNotes
+from services.profile.adapters.mongo_timeline import MongoTimeline
 from services.profile.adapters.search_filters import search_filter
 from services.profile.app.catalog import Catalog
 from services.profile.app.changes import CustomerChanges
 from services.profile.app.details import RecordDetails
 from services.profile.app.edit_customer import EditCustomer
+from services.profile.app.export_customers import ExportCustomers
+from services.profile.app.import_customers import ImportCustomers
+from services.profile.app.notes import Notes
 from services.profile.app.queries import CustomerQueries
 from services.profile.app.register_customer import RegisterCustomer
 from services.profile.app.status_changes import StatusChanges
+from services.profile.app.timeline import ForeignEventReactions, Timeline
 from services.profile.domain.customer import ProfileRules
+from services.profile.ports.event_consumers import DomainEventsConsumer
 from services.profile.ports.grpc_servicer import ProfileServicer
 from services.profile.ports.use_cases import UseCases
 from services.profile.settings import ProfileSettings
 
 SERVICE_NAME = profile_pb2.DESCRIPTOR.services_by_name["ProfileService"].full_name
+CONSUMED_TOPICS = (topics.PROFILE_EVENTS, topics.LOYALTY_EVENTS, topics.COUPONS_EVENTS, topics.MESSAGING_EVENTS)
 
 
 @dataclass
@@ -36,14 +47,19 @@ class ProfileService:
     settings: ProfileSettings
     customers: MongoCustomerRepository
     lists: MongoListCatalog
+    notes: MongoNotes
+    timeline: MongoTimeline
     publisher: KafkaPublisher
-    relay: OutboxRelay
+    relays: list[OutboxRelay]
+    consumer: ConsumerLoop
     servicer: ProfileServicer
 
     async def start(self) -> None:
         await ensure_profile_topics(self.infra)
         await self.customers.ensure_indexes()
         await self.lists.ensure_indexes()
+        await self.notes.ensure_indexes()
+        await self.timeline.ensure_indexes()
         await self.publisher.start()
 
     async def close(self) -> None:
@@ -55,20 +71,23 @@ class ProfileService:
             registrars=[lambda server: profile_pb2_grpc.add_ProfileServiceServicer_to_server(self.servicer, server)],
             service_names=[SERVICE_NAME],
             start=self.start,
-            workers=[self.relay.run],
+            workers=[*(relay.run for relay in self.relays), self.consumer.run],
             close=self.close,
         )
 
 
 async def ensure_profile_topics(infra: InfraSettings) -> None:
-    await topics.ensure_topics(infra.kafka_bootstrap, [infra.topic(topics.PROFILE_EVENTS)], infra.topic_partitions)
+    """Its own topics, and the ones it consumes (so it can start before their producers)."""
+    names = [infra.topic(t) for t in (*CONSUMED_TOPICS, topics.PROFILE_TIMELINE)]
+    await topics.ensure_topics(infra.kafka_bootstrap, names, infra.topic_partitions)
 
 
 def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService:
     database = connect(infra.mongodb_uri, "profile")[infra.database("profile")]
-    customers = MongoCustomerRepository(database)
+    customers, notes, timeline = MongoCustomerRepository(database), MongoNotes(database), MongoTimeline(database)
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="profile")
     relay = OutboxRelay(customers.collection, publisher)
+    notes_relay, timeline_relay = OutboxRelay(notes.collection, publisher), OutboxRelay(timeline.collection, publisher)
     rules = ProfileRules(
         default_region=settings.default_region,
         customer_types=tuple(t.upper() for t in settings.customer_types),
@@ -77,13 +96,38 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
     events_topic = infra.topic(topics.PROFILE_EVENTS)
     changes = CustomerChanges(customers, relay, events_topic)
     attributes, lists = MongoAttributeCatalog(database), MongoListCatalog(database)
+    details = RecordDetails(changes, attributes, lists)
+    timeline_use_case = Timeline(timeline, timeline_relay, infra.topic(topics.PROFILE_TIMELINE))
     use_cases = UseCases(
         register=RegisterCustomer(customers, relay, rules, events_topic),
         queries=CustomerQueries(customers, rules, search_filter),
         edit=EditCustomer(changes, rules),
         status=StatusChanges(changes),
-        details=RecordDetails(changes, attributes, lists),
+        details=details,
         catalog=Catalog(attributes, lists, customers),
+        notes=Notes(notes, customers, notes_relay, events_topic),
+        timeline=timeline_use_case,
+        imports=ImportCustomers(
+            MongoBulkCustomers(customers.collection), MongoImportJobs(database), relay, rules, events_topic
+        ),
+        export=ExportCustomers(customers),
     )
-    servicer = ProfileServicer(use_cases)  # type: ignore[abstract]  # TODO notes, timeline, import
-    return ProfileService(infra, settings, customers, lists, publisher, relay, servicer)
+    consumer = ConsumerLoop(
+        bootstrap=infra.kafka_bootstrap,
+        group_id=infra.consumer_group("profile"),
+        topics=[infra.topic(t) for t in CONSUMED_TOPICS],
+        handler=DomainEventsConsumer(timeline_use_case, ForeignEventReactions(details, notes)),
+        dead_letters=publisher,
+    )
+    return ProfileService(
+        infra,
+        settings,
+        customers,
+        lists,
+        notes,
+        timeline,
+        publisher,
+        [relay, notes_relay, timeline_relay],
+        consumer,
+        ProfileServicer(use_cases),
+    )

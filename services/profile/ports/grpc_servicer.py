@@ -6,9 +6,11 @@ bulk import/export); this class assembles them.
 
 from __future__ import annotations
 
+from services.profile.ports.grpc_bulk import BulkRpcs
 from services.profile.ports.grpc_catalog import CatalogRpcs
+from services.profile.ports.grpc_notes import NoteRpcs
 from services.profile.ports.grpc_record import RecordRpcs
 
 
-class ProfileServicer(RecordRpcs, CatalogRpcs):
+class ProfileServicer(RecordRpcs, CatalogRpcs, NoteRpcs, BulkRpcs):
     pass

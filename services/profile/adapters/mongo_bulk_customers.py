@@ -1,0 +1,55 @@
+"""Bulk writes of imported customers: one round trip per batch, events in each document's outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
+
+from c360.outbox import OutboxRecord, outbox_fields
+from services.profile.adapters.customer_documents import from_document, to_document
+from services.profile.domain.customer import Customer
+
+Document = dict[str, Any]
+IMPORTED_FIELDS = ("first_name", "last_name", "first_name_lc", "last_name_lc", "email")
+
+
+class MongoBulkCustomers:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+
+    async def by_mobiles(self, mobiles: list[str]) -> dict[str, Customer]:
+        cursor = self.collection.find({"mobile": {"$in": mobiles}}, {"outbox": 0})
+        return {doc["mobile"]: from_document(doc) async for doc in cursor}
+
+    async def insert(self, customers: list[tuple[Customer, list[OutboxRecord]]]) -> set[int]:
+        """Inserts what it can; returns the positions a unique index refused."""
+        if not customers:
+            return set()
+        docs = [{**to_document(c), **outbox_fields(events)} for c, events in customers]
+        try:
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            return {int(e["index"]) for e in error.details.get("writeErrors", [])}
+        return set()
+
+    async def update_names(self, customers: list[tuple[Customer, list[OutboxRecord]]]) -> None:
+        """Sets only the imported fields, so consent, status and anything else stay as they are."""
+        if not customers:
+            return
+        operations = []
+        for customer, events in customers:
+            doc = to_document(customer)
+            operations.append(
+                UpdateOne(
+                    {"_id": customer.id},
+                    {
+                        "$set": {**{k: doc[k] for k in IMPORTED_FIELDS}, "outbox_pending": True},
+                        "$inc": {"version": 1},
+                        "$push": {"outbox": {"$each": [r.to_document() for r in events]}},
+                    },
+                )
+            )
+        await self.collection.bulk_write(operations, ordered=False)

@@ -1,0 +1,88 @@
+"""The activity timeline, fed by every service's events; and the reactions profile has to others' events.
+
+Idempotent by event id: the entry's id is the event's, so a redelivery adds
+nothing and publishes nothing. Each new entry is also published on
+`profile.timeline` (through the entry's outbox) for the live subscription.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Protocol
+
+from customer360.events.v1 import events_pb2, messaging_events_pb2, profile_events_pb2
+from customer360.profile.v1 import profile_pb2
+
+from c360.errors import DomainError
+from c360.events import new_envelope, timestamp, to_outbox, unpack
+from c360.outbox import OutboxRecord
+from services.profile.app.details import RecordDetails
+from services.profile.app.ports import EventNotifier
+from services.profile.app.timeline_summaries import summarise
+from services.profile.domain.timeline import TimelineEntry
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 100
+
+
+class TimelineStore(Protocol):
+    async def add(self, entry: TimelineEntry, events: list[OutboxRecord]) -> bool: ...
+    async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]: ...
+
+
+class NoteEraser(Protocol):
+    async def delete_all_of(self, customer_id: str) -> None: ...
+
+
+def entry_added(entry: TimelineEntry) -> profile_events_pb2.TimelineEntryAdded:
+    return profile_events_pb2.TimelineEntryAdded(
+        entry=profile_pb2.TimelineEntry(
+            id=entry.id,
+            customer_id=entry.customer_id,
+            type=entry.type,
+            occurred_at=timestamp(entry.occurred_at),
+            summary=entry.summary,
+        )
+    )
+
+
+@dataclass
+class Timeline:
+    entries: TimelineStore
+    notifier: EventNotifier
+    live_topic: str
+
+    async def project(self, envelope: events_pb2.EventEnvelope) -> None:
+        summary = summarise(envelope) if envelope.customer_id else None
+        if summary is None:
+            return
+        occurred_at = envelope.occurred_at.ToDatetime(tzinfo=UTC)
+        entry = TimelineEntry(envelope.event_id, envelope.customer_id, summary[0], occurred_at, summary[1])
+        live = new_envelope(entry.customer_id, "profile", entry_added(entry), actor=envelope.actor)
+        if await self.entries.add(entry, [to_outbox(live, self.live_topic)]):
+            self.notifier.nudge(entry.id)
+
+    async def pages(self, queries: list[tuple[str, int, str]]) -> list[tuple[list[TimelineEntry], str]]:
+        return [await self.entries.page(c, max(1, min(size or 20, MAX_PAGE)), after) for c, size, after in queries]
+
+
+@dataclass
+class ForeignEventReactions:
+    """Channel links set by messaging; notes erased once the erasure event is out (retried until done)."""
+
+    details: RecordDetails
+    notes: NoteEraser
+
+    async def react(self, envelope: events_pb2.EventEnvelope) -> None:
+        if unpack(envelope, profile_events_pb2.CustomerErased) is not None:
+            await self.notes.delete_all_of(envelope.customer_id)
+            return
+        linked = unpack(envelope, messaging_events_pb2.ChannelLinked)
+        if linked is None:
+            return
+        try:
+            await self.details.set_channel_link(envelope.customer_id, linked.channel, linked.link_id, "messaging")
+        except DomainError as refused:  # unknown or erased customer, unknown channel: nothing to link
+            log.warning("channel link not set: %s", refused.message)
