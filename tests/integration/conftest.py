@@ -24,6 +24,7 @@ from pymongo import AsyncMongoClient
 from deploy.local.infra import ensure_infra, infra_status, stop_infra
 from deploy.local.stack import Stack, StackConfig
 from gateway.auth import mint_token
+from tests.integration.provider_doubles import ProviderDoubles
 
 REPO = Path(__file__).resolve().parents[2]
 JWT_SECRET = "integration-tests-secret-with-at-least-32-bytes"
@@ -39,7 +40,15 @@ def infra() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def stack(infra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def message_providers() -> Iterator[ProviderDoubles]:
+    """Local SMTP and recording HTTP servers the messaging service delivers to (started before the stack)."""
+    doubles = ProviderDoubles.start()
+    yield doubles
+    doubles.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     run_id = uuid.uuid4().hex[:8]
     config = StackConfig.on_free_ports(
         kafka_bootstrap=infra.kafka_bootstrap,
@@ -51,6 +60,7 @@ def stack(infra: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stac
             "C360_JWT_SECRET": JWT_SECRET,
             "C360_ENV": "test",
             "C360_LOG_LEVEL": "INFO",
+            **message_providers.environment(),
             "C360_COUPONS_LAPSE_INTERVAL_SECONDS": "1",
         },
     )
