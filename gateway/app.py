@@ -25,6 +25,7 @@ from gateway.context import GatewayContext
 from gateway.loaders import Loaders
 from gateway.schema import schema
 from gateway.settings import GatewaySettings
+from gateway.webhooks import webhook_routes
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -114,6 +115,7 @@ def create_app(settings: GatewaySettings) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *webhook_routes(state),
             Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,

@@ -9,10 +9,11 @@ from strawberry.tools import merge_types
 from gateway.auth_extension import RequireAuthentication
 from gateway.errors import ErrorPolicy
 from gateway.features.customer360.queries import Customer360Queries
+from gateway.features.messaging.mutations import MessagingMutations
 from gateway.features.profile.mutations import ProfileMutations
 
 Query = merge_types("Query", (Customer360Queries,))
-Mutation = merge_types("Mutation", (ProfileMutations,))
+Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations))
 
 
 def build_schema() -> strawberry.Schema:
