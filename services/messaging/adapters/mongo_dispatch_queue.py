@@ -32,6 +32,7 @@ class MongoDispatchQueue:
         self._relay = relay
 
     async def claim_due(self, now: datetime, lease_until: datetime) -> Claim | None:
+        # No projection: FerretDB's findAndModify does not take one.
         doc = await self._collection.find_one_and_update(
             {
                 "$or": [
@@ -40,7 +41,6 @@ class MongoDispatchQueue:
                 ]
             },
             {"$set": {"status": SENDING, "lease_until": lease_until}, "$inc": {"attempts": 1}},
-            projection={"outbox": 0},
             sort=[("not_before", ASCENDING)],
             return_document=ReturnDocument.BEFORE,
         )

@@ -38,6 +38,11 @@ def page_size(requested: int) -> int:
     return size
 
 
+def check_batch(count: int) -> None:
+    if count > MAX_BATCH:
+        raise InvalidInput("BATCH_TOO_LARGE", f"At most {MAX_BATCH} customers per call.", "customerIds")
+
+
 @dataclass
 class MessagingUseCases:
     send: SendMessage
@@ -112,8 +117,7 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
     async def BatchGetChannelStates(
         self, request: messaging_pb2.BatchGetChannelStatesRequest, context: Context
     ) -> messaging_pb2.BatchGetChannelStatesResponse:
-        if len(request.customer_ids) > MAX_BATCH:
-            raise InvalidInput("BATCH_TOO_LARGE", f"At most {MAX_BATCH} customers per call.", "customerIds")
+        check_batch(len(request.customer_ids))
         now = datetime.now(UTC)
         states = []
         for recipient in await self._recipients.get_many(list(request.customer_ids)):
@@ -142,3 +146,27 @@ class MessagingServicer(messaging_pb2_grpc.MessagingServiceServicer):
     ) -> messaging_pb2.RecordDeliveryStatusResponse:
         applied = await self._use.delivery_report(request.provider_message_id, request.status.upper(), request.reason)
         return messaging_pb2.RecordDeliveryStatusResponse(applied=applied)
+
+    async def BatchListMessages(
+        self, request: messaging_pb2.BatchListMessagesRequest, context: Context
+    ) -> messaging_pb2.BatchListMessagesResponse:
+        check_batch(len(request.requests))
+        return messaging_pb2.BatchListMessagesResponse(
+            responses=[await self.ListMessages(r, context) for r in request.requests]
+        )
+
+    async def BatchListInbox(
+        self, request: messaging_pb2.BatchListInboxRequest, context: Context
+    ) -> messaging_pb2.BatchListInboxResponse:
+        check_batch(len(request.requests))
+        return messaging_pb2.BatchListInboxResponse(
+            responses=[await self.ListInbox(r, context) for r in request.requests]
+        )
+
+    async def BatchListCampaignsReceived(
+        self, request: messaging_pb2.BatchListCampaignsReceivedRequest, context: Context
+    ) -> messaging_pb2.BatchListCampaignsReceivedResponse:
+        check_batch(len(request.requests))
+        return messaging_pb2.BatchListCampaignsReceivedResponse(
+            responses=[await self.ListCampaignsReceived(r, context) for r in request.requests]
+        )

@@ -74,6 +74,21 @@ class MessagingServiceStub:
                 request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.SerializeToString,
                 response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.FromString,
                 _registered_method=True)
+        self.BatchListMessages = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/BatchListMessages',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesResponse.FromString,
+                _registered_method=True)
+        self.BatchListInbox = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/BatchListInbox',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxResponse.FromString,
+                _registered_method=True)
+        self.BatchListCampaignsReceived = channel.unary_unary(
+                '/customer360.messaging.v1.MessagingService/BatchListCampaignsReceived',
+                request_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedRequest.SerializeToString,
+                response_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedResponse.FromString,
+                _registered_method=True)
 
 
 class MessagingServiceServicer:
@@ -136,6 +151,25 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchListMessages(self, request, context):
+        """One page per request, for many customers in one call (the gateway's DataLoaders).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListInbox(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListCampaignsReceived(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MessagingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -178,6 +212,21 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.RecordDeliveryStatus,
                     request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.FromString,
                     response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.SerializeToString,
+            ),
+            'BatchListMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListMessages,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesResponse.SerializeToString,
+            ),
+            'BatchListInbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListInbox,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxResponse.SerializeToString,
+            ),
+            'BatchListCampaignsReceived': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListCampaignsReceived,
+                    request_deserializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedRequest.FromString,
+                    response_serializer=customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -396,6 +445,87 @@ class MessagingService:
             '/customer360.messaging.v1.MessagingService/RecordDeliveryStatus',
             customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusRequest.SerializeToString,
             customer360_dot_messaging_dot_v1_dot_messaging__pb2.RecordDeliveryStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/BatchListMessages',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/BatchListInbox',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListCampaignsReceived(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/customer360.messaging.v1.MessagingService/BatchListCampaignsReceived',
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedRequest.SerializeToString,
+            customer360_dot_messaging_dot_v1_dot_messaging__pb2.BatchListCampaignsReceivedResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -49,6 +49,10 @@ class MessagingServiceStub:
     """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window."""
     RecordDeliveryStatus: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.RecordDeliveryStatusRequest, _messaging_pb2.RecordDeliveryStatusResponse]
     """A provider's delivery report; idempotent and never moves a status backwards."""
+    BatchListMessages: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.BatchListMessagesRequest, _messaging_pb2.BatchListMessagesResponse]
+    """One page per request, for many customers in one call (the gateway's DataLoaders)."""
+    BatchListInbox: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.BatchListInboxRequest, _messaging_pb2.BatchListInboxResponse]
+    BatchListCampaignsReceived: _grpc.UnaryUnaryMultiCallable[_messaging_pb2.BatchListCampaignsReceivedRequest, _messaging_pb2.BatchListCampaignsReceivedResponse]
 
 @_typing.type_check_only
 class MessagingServiceAsyncStub(MessagingServiceStub):
@@ -71,6 +75,10 @@ class MessagingServiceAsyncStub(MessagingServiceStub):
     """An inbound WhatsApp message (from the provider webhook): opens or refreshes the 24-hour window."""
     RecordDeliveryStatus: _aio.UnaryUnaryMultiCallable[_messaging_pb2.RecordDeliveryStatusRequest, _messaging_pb2.RecordDeliveryStatusResponse]  # type: ignore[assignment]
     """A provider's delivery report; idempotent and never moves a status backwards."""
+    BatchListMessages: _aio.UnaryUnaryMultiCallable[_messaging_pb2.BatchListMessagesRequest, _messaging_pb2.BatchListMessagesResponse]  # type: ignore[assignment]
+    """One page per request, for many customers in one call (the gateway's DataLoaders)."""
+    BatchListInbox: _aio.UnaryUnaryMultiCallable[_messaging_pb2.BatchListInboxRequest, _messaging_pb2.BatchListInboxResponse]  # type: ignore[assignment]
+    BatchListCampaignsReceived: _aio.UnaryUnaryMultiCallable[_messaging_pb2.BatchListCampaignsReceivedRequest, _messaging_pb2.BatchListCampaignsReceivedResponse]  # type: ignore[assignment]
 
 class MessagingServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -138,5 +146,27 @@ class MessagingServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_messaging_pb2.RecordDeliveryStatusResponse, _abc.Awaitable[_messaging_pb2.RecordDeliveryStatusResponse]]:
         """A provider's delivery report; idempotent and never moves a status backwards."""
+
+    @_abc_1.abstractmethod
+    def BatchListMessages(
+        self,
+        request: _messaging_pb2.BatchListMessagesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.BatchListMessagesResponse, _abc.Awaitable[_messaging_pb2.BatchListMessagesResponse]]:
+        """One page per request, for many customers in one call (the gateway's DataLoaders)."""
+
+    @_abc_1.abstractmethod
+    def BatchListInbox(
+        self,
+        request: _messaging_pb2.BatchListInboxRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.BatchListInboxResponse, _abc.Awaitable[_messaging_pb2.BatchListInboxResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchListCampaignsReceived(
+        self,
+        request: _messaging_pb2.BatchListCampaignsReceivedRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_messaging_pb2.BatchListCampaignsReceivedResponse, _abc.Awaitable[_messaging_pb2.BatchListCampaignsReceivedResponse]]: ...
 
 def add_MessagingServiceServicer_to_server(servicer: MessagingServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
