@@ -16,12 +16,15 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from c360 import metrics, tracing
 from c360.logging import set_correlation_id
 from gateway.auth import AuthenticationFailed, Principal, authenticate
 from gateway.backends import Backends
 from gateway.context import GatewayContext
+from gateway.features.profile.export_endpoint import export_routes
+from gateway.features.timeline.socket_auth import authenticate_socket
 from gateway.loaders import Loaders
 from gateway.schema import schema
 from gateway.settings import GatewaySettings
@@ -35,6 +38,11 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         )
         self._settings = settings
         self._state = state  # holds the Backends opened by the lifespan
+
+    async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: a token in `connection_init` authenticates a socket opened without one."""
+        authenticate_socket(context, self._settings.jwt_secret)
+        return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:
         set_correlation_id(request.headers.get("x-correlation-id"))
@@ -115,6 +123,7 @@ def create_app(settings: GatewaySettings) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *export_routes(state, settings.jwt_secret),
             *webhook_routes(state),
             Route("/metrics", metrics_endpoint),
         ],

@@ -25,6 +25,7 @@ class GatewayContext:
     response: Any = None
     started: float = field(default_factory=time.monotonic)
     loaders: Any = None  # gateway.loaders.Loaders, set right after construction
+    connection_params: Any = None  # a WebSocket's graphql-transport-ws connection_init payload
 
     def timeout(self) -> float:
         """What is left of the request's budget, for the next backend call's deadline."""

@@ -11,6 +11,7 @@ from gateway.errors import ErrorPolicy
 from gateway.features.customer360.queries import Customer360Queries
 from gateway.features.messaging.mutations import MessagingMutations
 from gateway.features.profile.mutations import ProfileMutations
+from gateway.features.timeline.subscription import TimelineSubscription
 
 Query = merge_types("Query", (Customer360Queries,))
 Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations))
@@ -20,6 +21,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=TimelineSubscription,
         # Factories, not instances: each operation gets its own extension objects.
         extensions=[
             RequireAuthentication,

@@ -31,6 +31,15 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    reply: dict[str, Any] = field(default_factory=dict)
+
+    def provider_message_id(self) -> str:
+        """The id our reply gave the message (Twilio `sid`, Meta `messages[0].id`, FCM `name`)."""
+        if "sid" in self.reply:
+            return str(self.reply["sid"])
+        if "messages" in self.reply:
+            return str(self.reply["messages"][0]["id"])
+        return str(self.reply.get("name", ""))
 
     def address(self) -> str:
         if "To" in self.body:
@@ -80,7 +89,8 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             elif "flaky" in address and failures <= 2:
                 self._reply(503, {"error": {"message": "try later"}})
             else:
-                self._reply(200, _accepted(self.path))
+                request.reply = _accepted(self.path)
+                self._reply(200, request.reply)
 
         def _reply(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()

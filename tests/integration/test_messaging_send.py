@@ -77,7 +77,7 @@ async def test_push_goes_to_the_linked_token_and_lands_in_the_inbox_which_can_be
     await link_channel(partner_producer, stack, customer_id, "PUSH", token)
 
     async def sent_push() -> dict[str, object] | None:
-        reply = await send(gateway, customer_id, "PUSH", f"push-{customer_id}", body="Your points are about to expire")
+        reply = await send(gateway, customer_id, "PUSH", key(), body="Your points are about to expire")
         return None if reply["userErrors"] else reply
 
     reply = await eventually(sent_push)
