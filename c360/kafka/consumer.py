@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 Record: TypeAlias = Any  # aiokafka's ConsumerRecord[bytes, bytes]; aiokafka ships no type hints
 RecordHandler = Callable[[Record], Awaitable[None]]
+# Handles a partition's fetched records at once (bulk writes); returns the positions of poison records with reasons.
+BatchHandler = Callable[[list[Record]], Awaitable[dict[int, str]]]
 
 REASON_HEADER = "dlq-reason"
 CORRELATION_HEADER = "x-correlation-id"
@@ -51,11 +53,13 @@ class ConsumerLoop:
         topics: list[str],
         handler: RecordHandler,
         dead_letters: KafkaPublisher,
+        batch_handler: BatchHandler | None = None,
         max_batch: int = 500,
         max_backoff_seconds: float = 5.0,
     ) -> None:
         self._topics = topics
         self._handler = handler
+        self._batch_handler = batch_handler
         self._dead_letters = dead_letters
         self._max_batch = max_batch
         self._max_backoff = max_backoff_seconds
@@ -88,7 +92,10 @@ class ConsumerLoop:
         next_offset = None
         if records:
             self._report_lag(partition, records[0].offset)  # visible while a stuck record is retried
-        for record in records:
+        if self._batch_handler is not None and records:
+            await self._process_batch_with_retry(records)
+            next_offset = records[-1].offset + 1
+        for record in records if self._batch_handler is None else ():
             if self._stopping.is_set():
                 break
             await self._process_with_retry(record)
@@ -102,6 +109,27 @@ class ConsumerLoop:
         if highwater is not None:
             lag = metrics.CONSUMER_LAG.labels(self._group_id, partition.topic, str(partition.partition))
             lag.set(max(0, highwater - position))
+
+    async def _process_batch_with_retry(self, records: list[Record]) -> None:
+        """The batch handler must be idempotent too: a failed batch is retried whole."""
+        assert self._batch_handler is not None
+        backoff = 0.1
+        while True:
+            set_correlation_id(header(records[0], CORRELATION_HEADER))
+            try:
+                poison = await self._batch_handler(records)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "transient failure of a batch, retrying",
+                    extra={"fields": {"topic": records[0].topic, "offset": records[0].offset, "size": len(records)}},
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+        for position, reason in sorted(poison.items()):
+            await self._dead_letter(records[position], reason)
 
     async def _process_with_retry(self, record: Record) -> None:
         backoff = 0.1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import resources
 from typing import Any
 
@@ -15,18 +16,35 @@ from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
 from c360.mongo import connect
 from c360.outbox import OutboxRelay
-from c360.runtime import run_service
+from c360.runtime import Worker, run_service
 from c360.settings import InfraSettings
 from services.loyalty.adapters.mongo_accounts import MongoAccountRepository
+from services.loyalty.adapters.mongo_customers import MongoCustomerProjection
 from services.loyalty.adapters.mongo_ledger import MongoLedgerRepository
+from services.loyalty.adapters.mongo_otps import MongoOtpRepository
 from services.loyalty.adapters.mongo_purchases import MongoPurchaseRepository
+from services.loyalty.adapters.mongo_rfm import MongoRfmBreaks
 from services.loyalty.adapters.profile_directory import ProfileDirectory
+from services.loyalty.app.adjust_points import AdjustPoints
+from services.loyalty.app.apply_changes import ApplyChanges
+from services.loyalty.app.customer_checks import CustomerChecks
+from services.loyalty.app.expire_points import ExpirePoints
 from services.loyalty.app.post_points import PostPoints
-from services.loyalty.app.queries import AccountQueries
-from services.loyalty.app.record_purchase import RecordPurchase
+from services.loyalty.app.purchase_points import PricePurchases
+from services.loyalty.app.queries import LoyaltyQueries
+from services.loyalty.app.reconcile import Reconciler
+from services.loyalty.app.record_purchases import RecordPurchases
+from services.loyalty.app.redeem_points import RedeemPoints
+from services.loyalty.app.request_otp import RequestRedemptionOtp
+from services.loyalty.app.resolve_customers import ResolveCustomers
+from services.loyalty.app.rfm_job import RecomputeRfm
+from services.loyalty.app.set_tier import SetTier
+from services.loyalty.app.transfer_purchase import TransferPurchase
 from services.loyalty.domain.earn_rule import EarnRule
-from services.loyalty.ports.event_consumers import ProfileEventsConsumer, PurchaseConsumer
-from services.loyalty.ports.grpc_servicer import LoyaltyServicer
+from services.loyalty.domain.expiry import ExpiryPolicy
+from services.loyalty.domain.tiers import TierPolicy
+from services.loyalty.ports.event_consumers import ProfileEventsConsumer, PurchaseBatchConsumer
+from services.loyalty.ports.grpc_servicer import Commands, LoyaltyServicer
 from services.loyalty.settings import LoyaltySettings
 
 SERVICE_NAME = loyalty_pb2.DESCRIPTOR.services_by_name["LoyaltyService"].full_name
@@ -47,13 +65,10 @@ def purchase_schema_check() -> Any:
 class LoyaltyService:
     infra: InfraSettings
     settings: LoyaltySettings
-    accounts: MongoAccountRepository
-    ledger: MongoLedgerRepository
-    purchases: MongoPurchaseRepository
+    repositories: list[Any]
     publisher: KafkaPublisher
-    relay: OutboxRelay
     profile: ProfileDirectory
-    consumers: list[ConsumerLoop]
+    workers: list[Worker]
     servicer: LoyaltyServicer
 
     async def start(self) -> None:
@@ -64,7 +79,7 @@ class LoyaltyService:
             + [infra.topic(topics.PROFILE_EVENTS), infra.topic(topics.dead_letter_topic(topics.PROFILE_EVENTS))],
             infra.topic_partitions,
         )
-        for repository in (self.accounts, self.ledger, self.purchases):
+        for repository in self.repositories:
             await repository.ensure_indexes()
         await self.publisher.start()
         await self.profile.open()
@@ -79,38 +94,96 @@ class LoyaltyService:
             registrars=[lambda server: loyalty_pb2_grpc.add_LoyaltyServiceServicer_to_server(self.servicer, server)],
             service_names=[SERVICE_NAME],
             start=self.start,
-            workers=[self.relay.run, *(consumer.run for consumer in self.consumers)],
+            workers=self.workers,
             close=self.close,
         )
 
 
 def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService:
     database = connect(infra.mongodb_uri, "loyalty")[infra.database("loyalty")]
+    events_topic = infra.topic(topics.LOYALTY_EVENTS)
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="loyalty")
-    accounts = MongoAccountRepository(database)
-    ledger = MongoLedgerRepository(database, infra.topic(topics.LOYALTY_EVENTS))
-    relay = OutboxRelay(ledger.collection, publisher)
-    ledger.attach_relay(relay)
-    purchases = MongoPurchaseRepository(database)
+    tiers = TierPolicy(dict(settings.tier_thresholds), settings.tier_window_days)
+    expiry = ExpiryPolicy.parse(settings.points_expiry)
+    accounts = MongoAccountRepository(database, tiers, events_topic)
+    ledger = MongoLedgerRepository(database, events_topic)
+    purchases = MongoPurchaseRepository(database, events_topic)
+    otps = MongoOtpRepository(database, events_topic)
+    customers = MongoCustomerProjection(database)
+    rfm = MongoRfmBreaks(database)
+    relays = [OutboxRelay(r.collection, publisher) for r in (ledger, purchases, otps, accounts)]
+    ledger.attach_relay(relays[0])
+    purchases.relay, otps.relay, accounts.relay = relays[1], relays[2], relays[3]
     profile = ProfileDirectory(settings.profile_address)
-    earn_rule = EarnRule(settings.spend_per_point, dict(settings.spend_per_point_by_currency))
-    record_purchase = RecordPurchase(purchases, profile, PostPoints(accounts, ledger), earn_rule)
+    post_points = PostPoints(accounts, ledger)
+    apply_changes = ApplyChanges(accounts, ledger)
+    checks = CustomerChecks(accounts, customers, profile)
+    record_purchases = RecordPurchases(
+        purchases=purchases,
+        customers=customers,
+        resolve=ResolveCustomers(customers, profile, settings.default_region),
+        price=PricePurchases(purchases, EarnRule(settings.spend_per_point, dict(settings.spend_per_point_by_currency))),
+        apply_changes=apply_changes,
+        expiry=expiry,
+        referral_points=settings.referral_points,
+        total_tolerance=settings.total_tolerance,
+    )
+    transfer = TransferPurchase(checks, purchases, apply_changes, expiry)
     group = infra.consumer_group("loyalty")
     consumers = [
         ConsumerLoop(
             bootstrap=infra.kafka_bootstrap,
             group_id=group,
             topics=[infra.topic(topics.PURCHASES)],
-            handler=PurchaseConsumer(record_purchase, purchase_schema_check()),
+            handler=_unused_record_handler,
+            batch_handler=PurchaseBatchConsumer(record_purchases, purchase_schema_check()),
             dead_letters=publisher,
         ),
         ConsumerLoop(
             bootstrap=infra.kafka_bootstrap,
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
-            handler=ProfileEventsConsumer(accounts),
+            handler=ProfileEventsConsumer(accounts, customers, otps),
             dead_letters=publisher,
         ),
     ]
-    servicer = LoyaltyServicer(AccountQueries(accounts))
-    return LoyaltyService(infra, settings, accounts, ledger, purchases, publisher, relay, profile, consumers, servicer)
+    jobs: list[Reconciler | ExpirePoints | RecomputeRfm] = [
+        Reconciler(
+            ledger,
+            purchases,
+            post_points,
+            transfer,
+            timedelta(seconds=settings.reconcile_after_seconds),
+            settings.reconcile_interval_seconds,
+        ),
+        ExpirePoints(accounts, post_points, settings.expiry_interval_seconds),
+        RecomputeRfm(rfm, settings.rfm_interval_seconds),
+    ]
+    commands = Commands(
+        adjust_points=AdjustPoints(checks, accounts, ledger, post_points, expiry, settings.max_adjustment),
+        set_tier=SetTier(checks, accounts, tiers),
+        transfer_purchase=transfer,
+        request_otp=RequestRedemptionOtp(checks, otps, settings.otp_pepper, settings.max_adjustment),
+        redeem_points=RedeemPoints(
+            checks, accounts, ledger, otps, post_points, settings.otp_pepper, settings.max_adjustment
+        ),
+    )
+    servicer = LoyaltyServicer(LoyaltyQueries(accounts, customers, purchases, ledger, otps, rfm), commands)
+    workers: list[Worker] = [
+        *(relay.run for relay in relays),
+        *(consumer.run for consumer in consumers),
+        *(job.run for job in jobs),
+    ]
+    return LoyaltyService(
+        infra,
+        settings,
+        [accounts, ledger, purchases, otps, customers],
+        publisher,
+        profile,
+        workers,
+        servicer,
+    )
+
+
+async def _unused_record_handler(record: Any) -> None:
+    raise RuntimeError("the purchases consumer works in batches")

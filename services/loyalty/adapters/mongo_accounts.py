@@ -1,89 +1,145 @@
 """Points accounts in MongoDB, changed by compare-and-set on a version number.
 
-Each apply reads the account, computes the new counters in Python, and writes
-them only if the version is unchanged; the last applied entry ids ride along
-with the balance they left, so a retried entry is recognised and answered with
-its original balance. One document, one atomic write: no transaction needed.
+Each apply reads the account, computes the new state in Python (domain/account.py),
+and writes it only if the version is unchanged; the last applied change ids ride
+along with the balance they left, so a retried change is recognised and answered
+with its original result. One document, one atomic write: no transaction needed.
+A tier change rides in the same write as a TierChanged event in the outbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import random
 from datetime import UTC, datetime
 from typing import Any
 
+from customer360.events.v1 import loyalty_events_pb2
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from c360.events import new_envelope, to_outbox
+from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
+from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
 from services.loyalty.app.ports import AppliedOperation
-from services.loyalty.domain.ledger import Account, Counters, LedgerEntry
+from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier
+from services.loyalty.domain.ledger import Change
+from services.loyalty.domain.tiers import TierPolicy
 
 Document = dict[str, Any]
-REMEMBERED_OPERATIONS = 200
-DEFAULT_TIER = "BRONZE"
+# Enough for the largest batch of changes one caller applies before marking them posted.
+REMEMBERED_OPERATIONS = 600
 
 
 class MongoAccountRepository:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], tiers: TierPolicy, events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["accounts"]
+        self._tiers = tiers
+        self._events_topic = events_topic
+        self.relay: OutboxRelay | None = None
 
     async def ensure_indexes(self) -> None:
-        """The _id index is all accounts need."""
+        await self.collection.create_index([("next_lot_expiry", ASCENDING)], name="by_next_lot_expiry")
+        await self.collection.create_index([("tier_review_at", ASCENDING)], name="by_tier_review")
+        await self.collection.create_index([("rfm_orders", ASCENDING)], name="by_rfm_orders")
+        await OutboxRelay.ensure_indexes(self.collection)
 
     async def open(self, customer_id: str) -> None:
         with contextlib.suppress(DuplicateKeyError):  # a concurrent open or apply created it first
-            await self.collection.update_one(
-                {"_id": customer_id}, {"$setOnInsert": _new_account(customer_id)}, upsert=True
-            )
+            await self.collection.update_one({"_id": customer_id}, {"$setOnInsert": new_account()}, upsert=True)
 
-    async def get(self, customer_id: str) -> Account | None:
-        doc = await self.collection.find_one({"_id": customer_id}, {"ops": 0})
-        return _to_account(doc) if doc else None
+    async def get(self, customer_id: str) -> AccountState | None:
+        doc = await self.collection.find_one({"_id": customer_id}, {"ops": 0, "outbox": 0})
+        return to_state(doc, self._tiers.lowest) if doc else None
 
-    async def get_many(self, customer_ids: list[str]) -> list[Account]:
-        return [_to_account(doc) async for doc in self.collection.find({"_id": {"$in": customer_ids}}, {"ops": 0})]
+    async def get_many(self, customer_ids: list[str]) -> list[AccountState]:
+        cursor = self.collection.find({"_id": {"$in": customer_ids}}, {"ops": 0, "outbox": 0})
+        return [to_state(doc, self._tiers.lowest) async for doc in cursor]
 
-    async def apply(self, entry: LedgerEntry) -> AppliedOperation:
+    async def apply(self, change: Change) -> AppliedOperation:
+        assert change.entry is not None
+        return (await self.apply_many(change.entry.customer_id, [change]))[0]
+
+    async def apply_many(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation]:
+        """Applies each change once (in order) in one write; raises InsufficientPoints and applies nothing."""
+        return await self._update(
+            customer_id, lambda state, now, ops: _apply_all(state, changes, now, ops, self._tiers)
+        )
+
+    async def set_tier(self, customer_id: str, tier: str, remark: str, actor: str) -> AccountState:
+        def change(state: AccountState, now: datetime, ops: dict[str, Document]) -> Outcome:
+            moved = set_tier(state, tier, self._tiers, now)
+            move = TierMove(state.tier, tier, f"manual: {remark}") if tier != state.tier else None
+            return moved, [], [], move
+
+        await self._update(customer_id, change, actor)
+        account = await self.get(customer_id)
+        assert account is not None
+        return account
+
+    async def review_tier(self, customer_id: str) -> None:
+        await self._update(customer_id, lambda state, now, ops: (state, [], [], None))
+
+    async def due_for_expiry(self, now: datetime, limit: int) -> list[str]:
+        cursor = self.collection.find({"next_lot_expiry": {"$lte": now}}, {"_id": 1}).limit(limit)
+        return [doc["_id"] async for doc in cursor]
+
+    async def due_for_tier_review(self, now: datetime, limit: int) -> list[str]:
+        cursor = self.collection.find({"tier_review_at": {"$lte": now}}, {"_id": 1}).limit(limit)
+        return [doc["_id"] async for doc in cursor]
+
+    async def _update(self, customer_id: str, change: Any, actor: str = "system") -> list[AppliedOperation]:
         while True:
-            doc = await self.collection.find_one({"_id": entry.customer_id})
+            doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
             if doc is None:
-                await self.open(entry.customer_id)
+                await self.open(customer_id)
                 continue
-            for op in doc.get("ops", []):
-                if op["id"] == entry.id:
-                    return AppliedOperation(entry.id, op["balance_after"])
-            counters = _counters(doc).after(entry)
-            ops = [*doc.get("ops", []), {"id": entry.id, "balance_after": counters.points_balance}]
-            result = await self.collection.update_one(
-                {"_id": entry.customer_id, "version": doc["version"]},
-                {"$set": {**vars(counters), "version": doc["version"] + 1, "ops": ops[-REMEMBERED_OPERATIONS:]}},
-            )
+            now = datetime.now(UTC)
+            remembered = {op["id"]: op for op in doc.get("ops", [])}
+            state, results, new_ops, move = change(to_state(doc, self._tiers.lowest), now, remembered)
+            state, review = review_tier(state, self._tiers, now)
+            move = move or review
+            if not new_ops and move is None and not _review_moved(doc, state):
+                return list(results)
+            update: Document = {"$set": {**state_fields(state), "version": doc["version"] + 1}}
+            update["$set"]["ops"] = [*doc.get("ops", []), *new_ops][-REMEMBERED_OPERATIONS:]
+            if move is not None:
+                pushed = outbox_push([self._tier_event(customer_id, move, actor)])
+                update["$push"] = pushed["$push"]
+                update["$set"].update(pushed["$set"])
+            result = await self.collection.update_one({"_id": customer_id, "version": doc["version"]}, update)
             if result.modified_count == 1:
-                return AppliedOperation(entry.id, counters.points_balance)
+                if move is not None and self.relay is not None:
+                    self.relay.nudge(customer_id)
+                return list(results)
+            await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: let the winner's write land
+
+    def _tier_event(self, customer_id: str, move: TierMove, actor: str) -> OutboxRecord:
+        payload = loyalty_events_pb2.TierChanged(from_tier=move.from_tier, to_tier=move.to_tier, reason=move.reason)
+        return to_outbox(new_envelope(customer_id, "loyalty", payload, actor=actor), self._events_topic)
 
 
-def _new_account(customer_id: str) -> Document:
-    return {**vars(Counters()), "tier": DEFAULT_TIER, "opened_at": datetime.now(UTC), "version": 0, "ops": []}
+Outcome = tuple[AccountState, list[AppliedOperation], list[Document], TierMove | None]
 
 
-def _counters(doc: Document) -> Counters:
-    return Counters(
-        points_balance=doc.get("points_balance", 0),
-        lifetime_points=doc.get("lifetime_points", 0),
-        redeemed_points=doc.get("redeemed_points", 0),
-        expired_points=doc.get("expired_points", 0),
-    )
+def _apply_all(
+    state: AccountState, changes: list[Change], now: datetime, remembered: dict[str, Document], tiers: TierPolicy
+) -> Outcome:
+    results: list[AppliedOperation] = []
+    new_ops: list[Document] = []
+    for change in changes:
+        op = remembered.get(change.id)
+        if op is None:
+            state, points = apply(state, change, tiers, now)
+            op = {"id": change.id, "balance_after": state.points_balance, "points": points}
+            remembered[change.id] = op
+            new_ops.append(op)
+        results.append(AppliedOperation(change.id, op["balance_after"], op.get("points", 0)))
+    return state, results, new_ops, None
 
 
-def _to_account(doc: Document) -> Account:
-    counters = _counters(doc)
-    return Account(
-        customer_id=doc["_id"],
-        points_balance=counters.points_balance,
-        lifetime_points=counters.lifetime_points,
-        redeemed_points=counters.redeemed_points,
-        expired_points=counters.expired_points,
-        tier=doc.get("tier", DEFAULT_TIER),
-        opened_at=doc["opened_at"],
-    )
+def _review_moved(doc: Document, state: AccountState) -> bool:
+    return bool(doc.get("tier_review_at") != state.tier_review_at)

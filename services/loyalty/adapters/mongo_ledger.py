@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from customer360.events.v1 import loyalty_events_pb2
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRelay, outbox_push
+from services.loyalty.adapters.ledger_documents import from_document, to_document
+from services.loyalty.adapters.paging import Page, page_filter, page_of
 from services.loyalty.app.ports import AppliedOperation
-from services.loyalty.domain.ledger import EntryStatus, EntryType, LedgerEntry
+from services.loyalty.domain.ledger import EntryStatus, LedgerEntry
 
 Document = dict[str, Any]
 
@@ -29,37 +32,63 @@ class MongoLedgerRepository:
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customer_id", ASCENDING), ("created_at", DESCENDING)], name="by_customer")
-        await self.collection.create_index("status", name="by_status")
+        await self.collection.create_index([("status", ASCENDING), ("created_at", ASCENDING)], name="by_status")
         await OutboxRelay.ensure_indexes(self.collection)
+
+    async def get(self, entry_id: str) -> LedgerEntry | None:
+        doc = await self.collection.find_one({"_id": entry_id}, {"outbox": 0})
+        return from_document(doc) if doc else None
 
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         try:
-            await self.collection.insert_one(_to_document(entry))
+            await self.collection.insert_one(to_document(entry))
             return entry
         except DuplicateKeyError:
-            doc = await self.collection.find_one({"_id": entry.id}, {"outbox": 0})
-            assert doc is not None
-            return _from_document(doc)
+            stored = await self.get(entry.id)
+            assert stored is not None
+            return stored
+
+    async def add_pending_many(self, entries: list[LedgerEntry]) -> None:
+        """Stores the entries not stored yet (one round trip; existing ids are left as they are)."""
+        if not entries:
+            return
+        try:
+            await self.collection.insert_many([to_document(e) for e in entries], ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+                raise
 
     async def mark_posted(self, entry: LedgerEntry, applied: AppliedOperation) -> None:
-        envelope = new_envelope(
-            entry.customer_id,
-            "loyalty",
-            loyalty_events_pb2.PointsChanged(
-                entry_id=entry.id,
-                type=entry.type.value,
-                points=entry.points,
-                balance_after=applied.balance_after,
-                transaction_id=entry.transaction_id or "",
-                remark=entry.remark or "",
-            ),
-            actor=entry.actor or "",
+        await self.mark_posted_many([(entry, applied)])
+
+    async def mark_posted_many(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+        if not postings:
+            return
+        writes = [
+            UpdateOne({"_id": e.id, "status": EntryStatus.PENDING.value}, self._posting(e, a)) for e, a in postings
+        ]
+        await self.collection.bulk_write(writes, ordered=False)
+        if self._relay is not None:
+            for entry, _ in postings:
+                self._relay.nudge(entry.id)
+
+    async def mark_rejected(self, entry: LedgerEntry) -> None:
+        await self.collection.update_one(
+            {"_id": entry.id, "status": EntryStatus.PENDING.value}, {"$set": {"status": EntryStatus.REJECTED.value}}
         )
-        update = outbox_push([to_outbox(envelope, self._events_topic)])
-        update["$set"].update({"status": EntryStatus.POSTED.value, "balance_after": applied.balance_after})
-        result = await self.collection.update_one({"_id": entry.id, "status": EntryStatus.PENDING.value}, update)
-        if result.modified_count and self._relay is not None:
-            self._relay.nudge(entry.id)
+
+    async def pending_before(self, moment: datetime, limit: int) -> list[LedgerEntry]:
+        query = {"status": EntryStatus.PENDING.value, "created_at": {"$lt": moment}}
+        return [from_document(doc) async for doc in self.collection.find(query, {"outbox": 0}).limit(limit)]
+
+    async def page(self, customer_id: str, first: int, after: str, entry_type: str) -> Page[LedgerEntry]:
+        query: Document = {"customer_id": customer_id, "status": EntryStatus.POSTED.value}
+        if entry_type:
+            query["type"] = entry_type
+        query = page_filter(query, "created_at", after)
+        cursor = self.collection.find(query, {"outbox": 0, "spend": 0})
+        docs = [doc async for doc in cursor.sort([("created_at", DESCENDING), ("_id", DESCENDING)]).limit(first + 1)]
+        return page_of([from_document(d) for d in docs], docs, "created_at", first)
 
     async def posted_sum(self, customer_id: str) -> int:
         """The ledger's own total, which must always equal the account balance."""
@@ -71,36 +100,22 @@ class MongoLedgerRepository:
             return int(row["total"])
         return 0
 
-
-def _to_document(entry: LedgerEntry) -> Document:
-    return {
-        "_id": entry.id,
-        "customer_id": entry.customer_id,
-        "type": entry.type.value,
-        "points": entry.points,
-        "status": entry.status.value,
-        "balance_after": entry.balance_after,
-        "remark": entry.remark,
-        "actor": entry.actor,
-        "transaction_id": entry.transaction_id,
-        "store_id": entry.store_id,
-        "terminal_id": entry.terminal_id,
-        "created_at": entry.created_at,
-    }
-
-
-def _from_document(doc: Document) -> LedgerEntry:
-    return LedgerEntry(
-        id=doc["_id"],
-        customer_id=doc["customer_id"],
-        type=EntryType(doc["type"]),
-        points=doc["points"],
-        status=EntryStatus(doc["status"]),
-        balance_after=doc.get("balance_after"),
-        remark=doc.get("remark"),
-        actor=doc.get("actor"),
-        transaction_id=doc.get("transaction_id"),
-        store_id=doc.get("store_id"),
-        terminal_id=doc.get("terminal_id"),
-        created_at=doc["created_at"],
-    )
+    def _posting(self, entry: LedgerEntry, applied: AppliedOperation) -> Document:
+        envelope = new_envelope(
+            entry.customer_id,
+            "loyalty",
+            loyalty_events_pb2.PointsChanged(
+                entry_id=entry.id,
+                type=entry.type.value,
+                points=applied.points,
+                balance_after=applied.balance_after,
+                transaction_id=entry.transaction_id or "",
+                remark=entry.remark or "",
+            ),
+            actor=entry.actor or "",
+        )
+        update = outbox_push([to_outbox(envelope, self._events_topic)])
+        update["$set"].update(
+            {"status": EntryStatus.POSTED.value, "balance_after": applied.balance_after, "points": applied.points}
+        )
+        return update

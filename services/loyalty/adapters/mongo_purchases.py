@@ -2,74 +2,113 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
-from services.loyalty.domain.purchase import PurchaseEvent
+from c360.outbox import OutboxRelay
+from services.loyalty.adapters.paging import Page, page_filter, page_of
+from services.loyalty.adapters.purchase_documents import from_document, to_document
+from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
 
 Document = dict[str, Any]
+NO_OUTBOX = {"outbox": 0}
 
 
 class MongoPurchaseRepository:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["purchases"]
+        self._events_topic = events_topic
+        self.relay: OutboxRelay | None = None
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("event_id", ASCENDING)], unique=True, name="event_id_unique")
         await self.collection.create_index(
             [("customer_id", ASCENDING), ("occurred_at", DESCENDING)], name="by_customer"
         )
+        await self.collection.create_index([("transaction_id", ASCENDING)], name="by_transaction")
+        await self.collection.create_index([("receipt_id", ASCENDING)], name="by_receipt")
+        await self.collection.create_index(
+            [("partner_id", ASCENDING), ("original_transaction_id", ASCENDING)], name="by_original"
+        )
+        await self.collection.create_index([("transfer_started_at", ASCENDING)], name="by_transfer")
+        await OutboxRelay.ensure_indexes(self.collection)
 
-    async def record(self, purchase: PurchaseEvent, customer_id: str, points: int) -> bool:
+    async def insert_new(self, purchases: list[StoredPurchase]) -> None:
+        """Inserts in one round trip; a purchase id or event id already stored is left as it is."""
+        if not purchases:
+            return
         try:
-            await self.collection.insert_one(_to_document(purchase, customer_id, points))
-            return True
-        except DuplicateKeyError:
-            # Same transaction again: resume it. Same event id on another transaction: a duplicate to skip.
-            return await self.collection.find_one({"_id": purchase.purchase_id}, {"_id": 1}) is not None
+            await self.collection.insert_many([to_document(p, self._events_topic) for p in purchases], ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+                raise
+        if self.relay is not None:
+            for purchase in purchases:
+                self.relay.nudge(purchase.purchase_id)
 
-    async def mark_posted(self, purchase_id: str) -> None:
-        await self.collection.update_one({"_id": purchase_id}, {"$set": {"posted": True}})
+    async def get_many(self, purchase_ids: list[str]) -> dict[str, StoredPurchase]:
+        cursor = self.collection.find({"_id": {"$in": purchase_ids}}, NO_OUTBOX)
+        return {doc["_id"]: from_document(doc) async for doc in cursor}
 
-    async def is_posted(self, purchase_id: str) -> bool:
-        return await self.collection.find_one({"_id": purchase_id, "posted": True}, {"_id": 1}) is not None
+    async def mark_posted(self, purchase_ids: list[str]) -> None:
+        if purchase_ids:
+            await self.collection.update_many({"_id": {"$in": purchase_ids}}, {"$set": {"posted": True}})
 
-    async def event_seen(self, event_id: str) -> bool:
-        return await self.collection.find_one({"event_id": event_id}, {"_id": 1}) is not None
+    async def points_reversed_for(self, partner_id: str, original_transaction_id: str) -> int:
+        query = {"partner_id": partner_id, "original_transaction_id": original_transaction_id, "type": "RETURN"}
+        return sum([doc.get("points_reversed", 0) async for doc in self.collection.find(query, {"points_reversed": 1})])
 
+    async def by_transaction(self, transaction_id: str) -> list[StoredPurchase]:
+        return [from_document(doc) async for doc in self.collection.find({"transaction_id": transaction_id}, NO_OUTBOX)]
 
-def _to_document(purchase: PurchaseEvent, customer_id: str, points: int) -> Document:
-    return {
-        "_id": purchase.purchase_id,
-        "event_id": purchase.event_id,
-        "partner_id": purchase.partner_id,
-        "transaction_id": purchase.transaction_id,
-        "receipt_id": purchase.receipt_id,
-        "customer_id": customer_id,
-        "occurred_at": purchase.occurred_at,
-        "type": purchase.kind,
-        "store_id": purchase.store_id,
-        "terminal_id": purchase.terminal_id,
-        "source": purchase.source,
-        "currency": purchase.currency,
-        "total": str(purchase.total),
-        "items": [
+    async def search(self, receipt_ids: list[str], transaction_ids: list[str], limit: int) -> list[StoredPurchase]:
+        clauses: list[Document] = []
+        if receipt_ids:
+            clauses.append({"receipt_id": {"$in": receipt_ids}})
+        if transaction_ids:
+            clauses.append({"transaction_id": {"$in": transaction_ids}})
+        if not clauses:
+            return []
+        query = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+        cursor = self.collection.find(query, NO_OUTBOX).sort("occurred_at", DESCENDING).limit(limit)
+        return [from_document(doc) async for doc in cursor]
+
+    async def page(self, customer_id: str, first: int, after: str, search: str) -> Page[StoredPurchase]:
+        query: Document = {"customer_id": customer_id}
+        if search:
+            query = {**query, "$and": [{"$or": [{"receipt_id": search}, {"transaction_id": search}]}]}
+        query = page_filter(query, "occurred_at", after)
+        cursor = self.collection.find(query, NO_OUTBOX).sort([("occurred_at", DESCENDING), ("_id", DESCENDING)])
+        docs = [doc async for doc in cursor.limit(first + 1)]
+        return page_of([from_document(d) for d in docs], docs, "occurred_at", first)
+
+    async def begin_transfer(self, purchase: StoredPurchase, transfer: Transfer) -> bool:
+        """Claims the purchase for one transfer; False when it changed hands or another transfer holds it."""
+        result = await self.collection.update_one(
+            {"_id": purchase.purchase_id, "customer_id": transfer.from_customer, "transfer": None},
+            {"$set": {"transfer": asdict(transfer), "transfer_started_at": datetime.now(UTC)}},
+        )
+        return result.modified_count == 1
+
+    async def finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
+        await self.collection.update_one(
+            {"_id": purchase_id, "transfer.number": transfer.number},
             {
-                "sku": item.sku,
-                "name": item.name,
-                "category": item.category,
-                "quantity": item.quantity,
-                "unit_price": str(item.unit_price),
-            }
-            for item in purchase.items
-        ],
-        "coupon_codes": list(purchase.coupon_codes),
-        "points_redeemed": purchase.points_redeemed,
-        "points_earned": points,
-        "original_transaction_id": purchase.original_transaction_id,
-        "posted": False,
-    }
+                "$set": {"customer_id": transfer.to_customer, "transfers": transfer.number, "transfer": None},
+                "$unset": {"transfer_started_at": ""},
+            },
+        )
+
+    async def stalled_transfers(self, before: datetime, limit: int) -> list[StoredPurchase]:
+        cursor = self.collection.find({"transfer_started_at": {"$lt": before}}, NO_OUTBOX).limit(limit)
+        return [from_document(doc) async for doc in cursor]
+
+    async def get(self, purchase_id: str) -> StoredPurchase | None:
+        doc = await self.collection.find_one({"_id": purchase_id}, NO_OUTBOX)
+        return from_document(doc) if doc else None

@@ -35,10 +35,19 @@ class ProfileDirectory:
             raise RuntimeError("profile directory used before open()")
         return self._stub
 
+    async def exists(self, customer_id: str) -> bool:
+        request = profile_pb2.GetCustomerRequest(id=customer_id)
+        return await _id_or_none(self._profile.GetCustomer(request, timeout=DEADLINE_SECONDS)) is not None
+
     async def resolve(self, ref: CustomerRef, enrol_source: str) -> str | None:
         if ref.customer_id:
             request = profile_pb2.GetCustomerRequest(id=ref.customer_id)
             return await _id_or_none(self._profile.GetCustomer(request, timeout=DEADLINE_SECONDS))
+        if ref.ext_ref:
+            by_ext_ref = profile_pb2.GetCustomerByExtRefRequest(ext_ref=ref.ext_ref)
+            found = await _id_or_none(self._profile.GetCustomerByExtRef(by_ext_ref, timeout=DEADLINE_SECONDS))
+            if found or not ref.mobile:
+                return found
         if ref.mobile:
             return await self._by_mobile(ref.mobile) or await self._enrol(ref.mobile, enrol_source)
         return None
@@ -65,6 +74,6 @@ async def _id_or_none(call: Awaitable[profile_pb2.Customer]) -> str | None:
     try:
         return (await call).id
     except grpc.aio.AioRpcError as error:
-        if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+        if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.UNIMPLEMENTED):
             return None
         raise

@@ -18,3 +18,12 @@ class EarnRule:
         if total <= 0 or unit <= 0:
             return 0
         return int((total / unit).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def reversal_points(original_points: int, original_total: Decimal, returned: Decimal, already_reversed: int) -> int:
+    """Points a return takes back: pro rata to the returned amount, never more than is left to reverse."""
+    if original_points <= 0 or original_total <= 0:
+        return 0
+    share = min(abs(returned) / original_total, Decimal(1))
+    due = int((original_points * share).to_integral_value(rounding=ROUND_FLOOR))
+    return max(min(due, original_points - already_reversed), 0)

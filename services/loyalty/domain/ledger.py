@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from services.loyalty.domain.spend import SpendDelta
+
 
 class EntryType(Enum):
     EARN = "EARN"
@@ -20,11 +22,21 @@ class EntryType(Enum):
 class EntryStatus(Enum):
     PENDING = "PENDING"  # written, not yet applied to the balance
     POSTED = "POSTED"  # applied; counts in the ledger sum
+    REJECTED = "REJECTED"  # refused by the account (e.g. insufficient points); never counts
+
+
+# Debits that may not take the balance below zero; the others are clamped and the rest recorded as debt.
+REFUSABLE_DEBITS = (EntryType.REDEEM, EntryType.ADJUST)
+EARNING_TYPES = (EntryType.EARN, EntryType.REFERRAL)
 
 
 @dataclass(frozen=True)
 class LedgerEntry:
-    """`id` is deterministic (e.g. `earn:<purchase id>`), which is what makes posting idempotent."""
+    """`id` is deterministic (e.g. `earn:<purchase id>`), which is what makes posting idempotent.
+
+    `points` is what was asked; the account decides what is applied (an expiry takes what
+    is left of its lot, a reversal stops at zero), and the posted entry records that.
+    """
 
     id: str
     customer_id: str
@@ -38,40 +50,27 @@ class LedgerEntry:
     transaction_id: str | None = None
     store_id: str | None = None
     terminal_id: str | None = None
+    expires_at: datetime | None = None  # for credits: when the lot they create expires
+    spend: SpendDelta | None = None  # the purchase metrics that change with these points
+
+    @property
+    def expired_lot_id(self) -> str:
+        """EXPIRE entries are named `expire:<lot id>`."""
+        return self.id.removeprefix("expire:")
 
 
 @dataclass(frozen=True)
-class Account:
+class Change:
+    """One effect on an account (points and/or spend metrics), applied at most once per id."""
+
+    id: str
     customer_id: str
-    points_balance: int
-    lifetime_points: int
-    redeemed_points: int
-    expired_points: int
-    tier: str
-    opened_at: datetime
+    entry: LedgerEntry | None = None
+    spend: SpendDelta | None = None
 
-
-@dataclass(frozen=True)
-class Counters:
-    """The running totals an account keeps beside its balance."""
-
-    points_balance: int = 0
-    lifetime_points: int = 0
-    redeemed_points: int = 0
-    expired_points: int = 0
-
-    def after(self, entry: LedgerEntry) -> Counters:
-        """Applies one entry; refuses to take the balance below zero."""
-        balance = self.points_balance + entry.points
-        if entry.points < 0 and balance < 0:
-            raise InsufficientPoints(self.points_balance, -entry.points)
-        earned = entry.points if entry.type in (EntryType.EARN, EntryType.REFERRAL) and entry.points > 0 else 0
-        return Counters(
-            points_balance=balance,
-            lifetime_points=self.lifetime_points + earned,
-            redeemed_points=self.redeemed_points + (-entry.points if entry.type is EntryType.REDEEM else 0),
-            expired_points=self.expired_points + (-entry.points if entry.type is EntryType.EXPIRE else 0),
-        )
+    @classmethod
+    def of(cls, entry: LedgerEntry) -> Change:
+        return cls(entry.id, entry.customer_id, entry, entry.spend)
 
 
 class InsufficientPoints(Exception):

@@ -13,6 +13,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.loyalty.domain.currencies import ISO_4217
+from services.loyalty.domain.spend import CategoryTotal, SpendDelta
+
 
 class InvalidPurchase(ValueError):
     """The event can never be applied; its message is the dead-letter reason."""
@@ -25,6 +28,12 @@ class PurchaseItem:
     unit_price: Decimal
     name: str | None = None
     category: str | None = None
+
+
+@dataclass(frozen=True)
+class Discount:
+    description: str
+    amount: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class PurchaseEvent:
     coupon_codes: tuple[str, ...] = ()
     points_redeemed: int = 0
     original_transaction_id: str | None = None
+    discounts: tuple[Discount, ...] = ()
 
     @property
     def purchase_id(self) -> str:
@@ -105,4 +115,39 @@ def parse_purchase(raw: bytes, schema_errors: SchemaCheck) -> PurchaseEvent:
         coupon_codes=tuple(data.get("coupon_codes") or ()),
         points_redeemed=data.get("points_redeemed", 0),
         original_transaction_id=data.get("original_transaction_id"),
+        discounts=tuple(
+            Discount(str(d.get("description", "")), str(d.get("amount", ""))) for d in data.get("discounts") or ()
+        ),
     )
+
+
+def check_business_rules(purchase: PurchaseEvent, tolerance: Decimal) -> None:
+    """What the schema cannot say: a known currency, and a total that matches the items."""
+    if purchase.currency not in ISO_4217:
+        raise InvalidPurchase(f"unknown currency: {purchase.currency}")
+    if any(item.quantity <= 0 for item in purchase.items):
+        raise InvalidPurchase("negative quantity: every item needs a quantity of at least 1")
+    if purchase.items:
+        items_total = sum((item.unit_price * item.quantity for item in purchase.items), Decimal(0))
+        if abs(abs(purchase.total) - items_total) > tolerance:
+            raise InvalidPurchase(f"total mismatch: total {purchase.total} but the items add up to {items_total}")
+
+
+def spend_delta(purchase: PurchaseEvent) -> SpendDelta:
+    """A sale adds its spend and one order; a return takes its amount back."""
+    categories: dict[str, CategoryTotal] = {}
+    for item in purchase.items:
+        if not item.category:
+            continue
+        now = categories.get(item.category, CategoryTotal(item.category, Decimal(0), 0))
+        categories[item.category] = CategoryTotal(
+            item.category, now.amount + item.unit_price * item.quantity, now.quantity + item.quantity
+        )
+    sale = SpendDelta(
+        amount=abs(purchase.total),
+        orders=1,
+        total=abs(purchase.total),
+        occurred_at=purchase.occurred_at,
+        categories=tuple(categories.values()),
+    )
+    return sale if purchase.kind == "SALE" else SpendDelta(**{**vars(sale.negated()), "orders": 0})

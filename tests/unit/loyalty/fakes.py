@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from services.loyalty.app.ports import AppliedOperation
-from services.loyalty.domain.ledger import Account, Counters, EntryStatus, LedgerEntry
+from services.loyalty.domain.account import AccountState, apply
+from services.loyalty.domain.ledger import Change, EntryStatus, LedgerEntry
+from services.loyalty.domain.tiers import TierPolicy
 
 
 class CrashAfter(Exception):
@@ -13,43 +16,77 @@ class CrashAfter(Exception):
 
 
 class FakeAccounts:
-    def __init__(self) -> None:
-        self.counters: dict[str, Counters] = {}
-        self.applied: dict[tuple[str, str], int] = {}
+    def __init__(self, tiers: TierPolicy | None = None) -> None:
+        self.states: dict[str, AccountState] = {}
+        self.applied: dict[tuple[str, str], AppliedOperation] = {}
         self.crash_after_next_apply = False
+        self.tiers = tiers or TierPolicy()
 
     async def open(self, customer_id: str) -> None:
-        self.counters.setdefault(customer_id, Counters())
+        self.states.setdefault(customer_id, AccountState(customer_id, datetime.now(UTC)))
 
-    async def get(self, customer_id: str) -> Account | None:
-        return None
+    async def get(self, customer_id: str) -> AccountState | None:
+        return self.states.get(customer_id)
 
-    async def get_many(self, customer_ids: list[str]) -> list[Account]:
-        return []
+    async def get_many(self, customer_ids: list[str]) -> list[AccountState]:
+        return [self.states[c] for c in customer_ids if c in self.states]
 
-    async def apply(self, entry: LedgerEntry) -> AppliedOperation:
-        key = (entry.customer_id, entry.id)
-        if key not in self.applied:
-            counters = self.counters.get(entry.customer_id, Counters()).after(entry)
-            self.counters[entry.customer_id] = counters
-            self.applied[key] = counters.points_balance
-            if self.crash_after_next_apply:
-                self.crash_after_next_apply = False
-                raise CrashAfter("apply")
-        return AppliedOperation(entry.id, self.applied[key])
+    async def apply(self, change: Change) -> AppliedOperation:
+        return (await self.apply_many(change.customer_id, [change]))[0]
+
+    async def apply_many(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation]:
+        await self.open(customer_id)
+        state = self.states[customer_id]
+        results = []
+        fresh: dict[tuple[str, str], AppliedOperation] = {}
+        for change in changes:
+            key = (customer_id, change.id)
+            if key not in self.applied and key not in fresh:
+                state, points = apply(state, change, self.tiers, datetime.now(UTC))
+                fresh[key] = AppliedOperation(change.id, state.points_balance, points)
+            results.append(self.applied.get(key) or fresh[key])
+        self.states[customer_id] = state
+        self.applied.update(fresh)
+        if self.crash_after_next_apply:
+            self.crash_after_next_apply = False
+            raise CrashAfter("apply")
+        return results
+
+    def balance(self, customer_id: str) -> int:
+        return self.states[customer_id].points_balance
 
 
 class FakeLedger:
     def __init__(self) -> None:
         self.entries: dict[str, LedgerEntry] = {}
 
+    async def get(self, entry_id: str) -> LedgerEntry | None:
+        return self.entries.get(entry_id)
+
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         return self.entries.setdefault(entry.id, entry)
+
+    async def add_pending_many(self, entries: list[LedgerEntry]) -> None:
+        for entry in entries:
+            self.entries.setdefault(entry.id, entry)
 
     async def mark_posted(self, entry: LedgerEntry, applied: AppliedOperation) -> None:
         stored = self.entries[entry.id]
         if stored.status is EntryStatus.PENDING:
-            self.entries[entry.id] = replace(stored, status=EntryStatus.POSTED, balance_after=applied.balance_after)
+            self.entries[entry.id] = replace(
+                stored, status=EntryStatus.POSTED, balance_after=applied.balance_after, points=applied.points
+            )
+
+    async def mark_posted_many(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+        for entry, applied in postings:
+            await self.mark_posted(entry, applied)
+
+    async def mark_rejected(self, entry: LedgerEntry) -> None:
+        if self.entries[entry.id].status is EntryStatus.PENDING:
+            self.entries[entry.id] = replace(self.entries[entry.id], status=EntryStatus.REJECTED)
+
+    async def pending_before(self, moment: datetime, limit: int) -> list[LedgerEntry]:
+        return [e for e in self.entries.values() if e.status is EntryStatus.PENDING][:limit]
 
     def posted_sum(self, customer_id: str) -> int:
         return sum(

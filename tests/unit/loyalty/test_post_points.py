@@ -21,7 +21,7 @@ async def test_posting_the_same_entry_twice_counts_once(parts: tuple[FakeAccount
     accounts, ledger, post = parts
     first = await post(entry("earn:tx1", 185))
     again = await post(entry("earn:tx1", 185))
-    assert accounts.counters["c1"].points_balance == 185
+    assert accounts.balance("c1") == 185
     assert first.balance_after == again.balance_after == 185
     assert ledger.posted_sum("c1") == 185
 
@@ -38,7 +38,7 @@ async def test_a_crash_between_balance_and_ledger_is_finished_by_the_retry(
     retried = await post(entry("earn:tx1", 185))
     assert retried.status is EntryStatus.POSTED
     assert retried.balance_after == 195
-    assert accounts.counters["c1"].points_balance == 195 == ledger.posted_sum("c1")
+    assert accounts.balance("c1") == 195 == ledger.posted_sum("c1")
 
 
 async def test_a_deduction_beyond_the_balance_is_refused(parts: tuple[FakeAccounts, FakeLedger, PostPoints]) -> None:
@@ -46,7 +46,7 @@ async def test_a_deduction_beyond_the_balance_is_refused(parts: tuple[FakeAccoun
     await post(entry("earn:tx1", 50))
     with pytest.raises(InsufficientPoints):
         await post(entry("adjust:k1", -51, EntryType.ADJUST))
-    assert accounts.counters["c1"].points_balance == 50
+    assert accounts.balance("c1") == 50
 
 
 async def test_counters_track_lifetime_redeemed_and_expired_points(
@@ -54,8 +54,9 @@ async def test_counters_track_lifetime_redeemed_and_expired_points(
 ) -> None:
     accounts, _, post = parts
     await post(entry("earn:1", 100))
+    await post(entry("earn:2", 20))
     await post(entry("redeem:1", -30, EntryType.REDEEM))
-    await post(entry("expire:1", -20, EntryType.EXPIRE))
-    counters = accounts.counters["c1"]
-    assert (counters.points_balance, counters.lifetime_points) == (50, 100)
+    await post(entry("expire:earn:2", -20, EntryType.EXPIRE))
+    counters = accounts.states["c1"]
+    assert (counters.points_balance, counters.lifetime_points) == (70, 120)
     assert (counters.redeemed_points, counters.expired_points) == (30, 20)

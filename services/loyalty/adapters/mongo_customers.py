@@ -1,0 +1,87 @@
+"""The local projection of customers (status, identifiers, referral codes) fed by `profile.events`.
+
+Keeping it here means a purchase batch resolves its customers with a few indexed
+reads instead of one profile RPC per purchase, and redemption checks the status
+without a synchronous call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from customer360.profile.v1 import profile_pb2
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.loyalty.domain.customer import ACTIVE, ERASED, CustomerFacts
+
+Document = dict[str, Any]
+STATUS_BY_PROTO = {
+    profile_pb2.CUSTOMER_STATUS_SUSPENDED: "SUSPENDED",
+    profile_pb2.CUSTOMER_STATUS_DELETED: ERASED,
+}
+
+
+class MongoCustomerProjection:
+    def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self.collection: AsyncCollection[Document] = database["customers"]
+
+    async def ensure_indexes(self) -> None:
+        for name in ("mobile", "ext_ref", "referral_code", "referred_by_code"):
+            await self.collection.create_index([(name, ASCENDING)], name=f"by_{name}")
+
+    async def save(self, customer: profile_pb2.Customer) -> None:
+        """Registration or update: identifiers and status as the profile service last stated them."""
+        fields: Document = {
+            "mobile": customer.mobile or None,
+            "ext_ref": customer.ext_ref or None,
+            "status": STATUS_BY_PROTO.get(customer.status, ACTIVE),
+        }
+        if customer.referral_code:
+            fields["referral_code"] = customer.referral_code
+        if customer.referred_by_code:
+            fields["referred_by_code"] = customer.referred_by_code
+        await self.collection.update_one(
+            {"_id": customer.id}, {"$set": fields, "$setOnInsert": {"referral_rewarded": False}}, upsert=True
+        )
+
+    async def set_status(self, customer_id: str, status: str) -> None:
+        await self.collection.update_one({"_id": customer_id}, {"$set": {"status": status}}, upsert=True)
+
+    async def erase(self, customer_id: str) -> None:
+        """Personal identifiers go; the id, status and referral bookkeeping stay with the kept ledger."""
+        await self.collection.update_one(
+            {"_id": customer_id}, {"$set": {"status": ERASED, "mobile": None, "ext_ref": None}}, upsert=True
+        )
+
+    async def get_many(self, customer_ids: list[str]) -> dict[str, CustomerFacts]:
+        cursor = self.collection.find({"_id": {"$in": customer_ids}})
+        return {doc["_id"]: _facts(doc) async for doc in cursor}
+
+    async def ids_by(self, field: str, values: list[str]) -> dict[str, str]:
+        """`mobile` or `ext_ref` values to customer ids (erased customers are not found)."""
+        if not values:
+            return {}
+        cursor = self.collection.find({field: {"$in": values}}, {field: 1})
+        return {doc[field]: doc["_id"] async for doc in cursor}
+
+    async def by_referral_code(self, code: str) -> CustomerFacts | None:
+        doc = await self.collection.find_one({"referral_code": code})
+        return _facts(doc) if doc else None
+
+    async def referred_count(self, code: str) -> int:
+        return await self.collection.count_documents({"referred_by_code": code}) if code else 0
+
+    async def mark_referral_rewarded(self, customer_id: str) -> None:
+        await self.collection.update_one({"_id": customer_id}, {"$set": {"referral_rewarded": True}})
+
+
+def _facts(doc: Document) -> CustomerFacts:
+    return CustomerFacts(
+        id=doc["_id"],
+        status=doc.get("status") or ACTIVE,
+        referral_code=doc.get("referral_code") or "",
+        referred_by_code=doc.get("referred_by_code") or "",
+        referral_rewarded=bool(doc.get("referral_rewarded")),
+    )
