@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET, UnsetType
+from strawberry.types.unset import UnsetType
 
 from c360 import metrics, tracing
 from c360.logging import set_correlation_id
@@ -42,7 +42,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: a token in `connection_init` authenticates a socket opened without one."""
         authenticate_socket(context, self._settings.jwt_secret)
-        return UNSET
+        return None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:
         set_correlation_id(request.headers.get("x-correlation-id"))

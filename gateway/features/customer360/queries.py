@@ -1,4 +1,4 @@
-"""customer360(id) and customerByMobile(mobile): the one view an agent opens."""
+"""customer360(id) and customerByMobile(mobile): the one view an agent opens; and the profile's other reads."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from gateway.context import GatewayInfo
 from gateway.errors import backend_failure
 from gateway.features.customer360.types import Customer360
 from gateway.features.profile.loaders import customers_by_id
+from gateway.features.profile.queries import ProfileQueries
 from gateway.permissions import Role, requires
 
 
 @strawberry.type
-class Customer360Queries:
+class Customer360Queries(ProfileQueries):
     @strawberry.field(
         description="The customer's whole picture; null when there is no such customer.",
         permission_classes=[requires(Role.VIEWER)],

@@ -8,6 +8,7 @@ import strawberry
 
 from gateway.features.common import UserError
 from gateway.features.customer360.types import Customer360
+from gateway.features.profile.page_types import Note
 
 
 @strawberry.input
@@ -36,4 +37,32 @@ class RegisterCustomerInput:
 @strawberry.type
 class CustomerPayload:
     customer: Customer360 | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class UpdateCustomerInput:
+    """Only the fields given change; a field given as null is cleared (first name and mobile cannot be)."""
+
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    mobile: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    customer_type: str | None = strawberry.UNSET
+    ext_ref: str | None = strawberry.UNSET
+    date_of_birth: date | None = strawberry.UNSET
+    gender: str | None = strawberry.UNSET
+    marital_status: str | None = strawberry.UNSET
+    address: AddressInput | None = strawberry.UNSET
+
+
+@strawberry.type
+class DeletePayload:
+    deleted_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class NotePayload:
+    note: Note | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -8,6 +8,8 @@ from enum import Enum
 import strawberry
 from customer360.profile.v1 import profile_pb2
 
+from gateway.features.common import Channel
+
 
 @strawberry.enum
 class CustomerStatus(Enum):
@@ -23,6 +25,37 @@ class Address:
     postcode: str | None
     state: str | None
     country: str | None
+
+
+@strawberry.type
+class AttributeValue:
+    name: str
+    value: str | None
+
+
+@strawberry.type
+class Tag:
+    key: str
+    value: str
+
+
+@strawberry.type
+class CustomerList:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type
+class OptIn:
+    campaign: str
+    opted_in: bool
+    updated_at: datetime
+
+
+@strawberry.type
+class ChannelLink:
+    channel: Channel
+    link_id: str
 
 
 def _text(value: str) -> str | None:
@@ -94,6 +127,38 @@ class Profile:
             state=_text(a.state),
             country=_text(a.country),
         )
+
+    @strawberry.field(description="Fixed attributes (date of birth, gender, marital status) and custom ones.")
+    def attributes(self) -> list[AttributeValue]:
+        fixed = [
+            AttributeValue(name="dateOfBirth", value=_text(self.record.date_of_birth)),
+            AttributeValue(name="gender", value=_text(self.record.gender)),
+            AttributeValue(name="maritalStatus", value=_text(self.record.marital_status)),
+        ]
+        return fixed + [AttributeValue(name=a.name, value=_text(a.value)) for a in self.record.attributes]
+
+    @strawberry.field
+    def tags(self) -> list[Tag]:
+        return [Tag(key=t.key, value=t.value) for t in self.record.tags]
+
+    @strawberry.field
+    def lists(self) -> list[CustomerList]:
+        return [CustomerList(id=strawberry.ID(entry.id), name=entry.name) for entry in self.record.lists]
+
+    @strawberry.field(description="Consent per campaign, which messaging honours.")
+    def opt_ins(self) -> list[OptIn]:
+        return [
+            OptIn(campaign=o.campaign, opted_in=o.opted_in, updated_at=o.updated_at.ToDatetime(tzinfo=UTC))
+            for o in self.record.opt_ins
+        ]
+
+    @strawberry.field
+    def channel_links(self) -> list[ChannelLink]:
+        return [
+            ChannelLink(channel=Channel(link.channel), link_id=link.link_id)
+            for link in self.record.channel_links
+            if link.channel in Channel.__members__
+        ]
 
     @strawberry.field
     def referral_code(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from c360.mongo import duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
@@ -58,7 +58,9 @@ class MongoCustomerRepository:
         }
         try:
             result = await self.collection.update_one({"_id": customer.id, "version": customer.version}, update)
-        except DuplicateKeyError as error:
+        except OperationFailure as error:
+            if not is_unique_violation(error):
+                raise
             raise DuplicateCustomer(await self._clashing_fields(customer, error)) from error
         if result.matched_count == 0:
             raise StaleCustomer(customer.id)
@@ -101,9 +103,13 @@ class MongoCustomerRepository:
             yield batch
             after = batch[-1].id
 
-    async def _clashing_fields(self, customer: Customer, error: DuplicateKeyError) -> set[str]:
+    async def _clashing_fields(self, customer: Customer, error: OperationFailure) -> set[str]:
         """Which unique rule refused the write; asks the store when the error does not say."""
-        named = {"ext_ref" if f == "ext_ref_key" else f for f in duplicate_key_fields(error)}
+        named = (
+            {"ext_ref" if f == "ext_ref_key" else f for f in duplicate_key_fields(error)}
+            if isinstance(error, DuplicateKeyError)
+            else set()
+        )
         if named & {"mobile", "ext_ref", "referral_code"}:
             return named
         others = {"_id": {"$ne": customer.id}}
@@ -112,3 +118,8 @@ class MongoCustomerRepository:
         if customer.ext_ref and await self.collection.find_one({"ext_ref_key": customer.ext_ref, **others}, {"_id": 1}):
             return {"ext_ref"}
         return {"referral_code"}
+
+
+def is_unique_violation(error: OperationFailure) -> bool:
+    """MongoDB says 11000; FerretDB's updates (SQLite) report a failed UNIQUE constraint as an internal error."""
+    return isinstance(error, DuplicateKeyError) or error.code == 11000 or "UNIQUE constraint" in str(error)

@@ -6,6 +6,7 @@ from customer360.profile.v1 import profile_pb2, profile_pb2_grpc
 
 from c360.errors import InvalidInput
 from c360.events import timestamp
+from services.profile.adapters.pages import cursor_of
 from services.profile.domain.notes import Note
 from services.profile.ports.grpc_record import Context
 from services.profile.ports.use_cases import UseCases
@@ -21,6 +22,7 @@ def note_to_proto(note: Note) -> profile_pb2.Note:
         author_id=note.author_id,
         created_at=timestamp(note.created_at),
         updated_at=timestamp(note.updated_at),
+        cursor=cursor_of(note.created_at, note.id),
     )
 
 
@@ -76,6 +78,7 @@ class NoteRpcs(profile_pb2_grpc.ProfileServiceServicer):
                             type=e.type,
                             occurred_at=timestamp(e.occurred_at),
                             summary=e.summary,
+                            cursor=cursor_of(e.occurred_at, e.id),
                         )
                         for e in entries
                     ],

@@ -1,0 +1,1 @@
+"""The live customerTimeline subscription, fed by the profile service's `profile.timeline` topic."""
