@@ -83,11 +83,9 @@ class MongoMessageRepository:
 
     async def anonymise(self, customer_id: str) -> None:
         """Erasure: queued messages are never sent, and no text or address stays in the log."""
+        erased = {"body": ERASED_TEXT, "title": "", "address": "", "send_text": ""}
         await self.collection.update_many(
             {"customer_id": customer_id, "status": MessageStatus.QUEUED.value},
-            {"$set": {"status": MessageStatus.REJECTED.value, "failure_reason": "CUSTOMER_ERASED"}},
+            {"$set": {**erased, "status": MessageStatus.REJECTED.value, "failure_reason": "CUSTOMER_ERASED"}},
         )
-        await self.collection.update_many(
-            {"customer_id": customer_id},
-            {"$set": {"body": ERASED_TEXT, "title": "", "address": "", "send_text": ""}},
-        )
+        await self.collection.update_many({"customer_id": customer_id}, {"$set": erased})

@@ -59,6 +59,8 @@ class SendMessage:
         recipient = await self.recipients.get(customer_id)
         if recipient is None or not (recipient.mobile or recipient.erased):
             raise NotFound(f"No customer with id {customer_id[:64]}.", "UNKNOWN_CUSTOMER", "customerId")
+        if recipient.erased:  # refused without a trace: nothing personal is written again
+            raise PreconditionFailed("CUSTOMER_ERASED", "This customer was erased and is never messaged.", "customerId")
         now = self.clock()
         try:
             composed = compose(request, recipient, now)
