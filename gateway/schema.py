@@ -9,12 +9,13 @@ from strawberry.tools import merge_types
 from gateway.auth_extension import RequireAuthentication
 from gateway.errors import ErrorPolicy
 from gateway.features.customer360.queries import Customer360Queries
+from gateway.features.loyalty.mutations import LoyaltyMutations
 from gateway.features.messaging.mutations import MessagingMutations
 from gateway.features.profile.mutations import ProfileMutations
 from gateway.features.timeline.subscription import TimelineSubscription
 
 Query = merge_types("Query", (Customer360Queries,))
-Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations))
+Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations, LoyaltyMutations))
 
 
 def build_schema() -> strawberry.Schema:

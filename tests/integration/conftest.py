@@ -62,6 +62,10 @@ def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pyte
             "C360_LOG_LEVEL": "INFO",
             **message_providers.environment(),
             "C360_COUPONS_LAPSE_INTERVAL_SECONDS": "1",
+            "C360_LOYALTY_RFM_INTERVAL_SECONDS": "1",
+            "C360_LOYALTY_EXPIRY_INTERVAL_SECONDS": "1",
+            "C360_LOYALTY_RECONCILE_INTERVAL_SECONDS": "1",
+            "C360_LOYALTY_RECONCILE_AFTER_SECONDS": "2",
         },
     )
     running = Stack(config)
