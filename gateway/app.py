@@ -1,34 +1,50 @@
-"""The ASGI application: GraphQL (with GraphiQL in local mode), health and readiness endpoints."""
+"""The ASGI application: GraphQL (with GraphiQL in local mode), health and readiness endpoints.
+
+Every response carries `x-correlation-id`; HTTP-level refusals (bad JSON, wrong
+method, unknown trusted-document hash) are GraphQL-shaped errors with a code, too.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from c360 import metrics, tracing
-from c360.logging import set_correlation_id
-from gateway.auth import AuthenticationFailed, Principal, authenticate
+from c360.logging import correlation_id, set_correlation_id
+from gateway.audit import AuditLog
+from gateway.auth import AuthenticationFailed, Authenticator, Principal
 from gateway.backends import Backends
 from gateway.context import GatewayContext
+from gateway.errors import public_error
 from gateway.features.profile.export_endpoint import export_routes
 from gateway.features.timeline.socket_auth import authenticate_socket
+from gateway.guards import Guards
+from gateway.http_errors import CorrelationAndErrors, error_body
 from gateway.loaders import Loaders
+from gateway.persisted_queries import requested_hash
+from gateway.rpc_counting import start_counting
 from gateway.schema import schema
 from gateway.settings import GatewaySettings
 from gateway.webhooks import webhook_routes
+
+log = logging.getLogger(__name__)
 
 
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
@@ -37,7 +53,38 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             schema, graphql_ide="graphiql" if settings.env == "local" else None, multipart_uploads_enabled=True
         )
         self._settings = settings
-        self._state = state  # holds the Backends opened by the lifespan
+        self._state = state  # holds the Backends and the AuditLog opened by the lifespan
+        self._authenticator = Authenticator(settings.jwt_secret, settings.jwks_url)
+        self._guards = Guards.from_settings(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, except that HTTP-level refusals are GraphQL-shaped errors with a code."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            code = "NOT_FOUND" if error.status_code == 404 else "BAD_USER_INPUT"
+            response = JSONResponse(error_body(error.reason, code), status_code=error.status_code)
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Resolves a trusted document sent by its hash alone (`extensions.persistedQuery.sha256Hash`)."""
+        parsed = await super().parse_http_body(request)
+        trusted = self._guards.trusted_documents
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            sha256 = requested_hash(data.extensions)
+            if trusted is not None and data.query is None and sha256 is not None:
+                data.query = trusted.lookup(sha256)
+                if data.query is None:
+                    raise HTTPException(400, f"No trusted document has the hash {sha256}.")
+        return parsed
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:  # a safety net for errors that bypassed the ErrorPolicy extension
+            result.errors = [public_error(error) for error in result.errors]
+        return await super().process_result(request, result)
 
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: a token in `connection_init` authenticates a socket opened without one."""
@@ -45,11 +92,13 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         return None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:
-        set_correlation_id(request.headers.get("x-correlation-id"))
+        if not correlation_id():  # normally set by the CorrelationAndErrors middleware
+            set_correlation_id(request.headers.get("x-correlation-id"))
+        start_counting()
         principal: Principal | None = None
         failure: str | None = None
         try:
-            principal = authenticate(request.headers.get("authorization"), self._settings.jwt_secret)
+            principal = await self._authenticator.authenticate(request.headers.get("authorization"))
         except AuthenticationFailed as error:
             failure = str(error)
         backends: Backends = self._state["backends"]
@@ -60,6 +109,8 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
             budget_seconds=self._settings.request_budget_seconds,
             request=request,
             response=response,
+            guards=self._guards,
+            audit=self._state.get("audit"),
         )
         context.loaders = Loaders(backends, context.timeout)
         return context
@@ -103,8 +154,14 @@ def create_app(settings: GatewaySettings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state["backends"] = Backends.open(settings)
+        state["audit"] = audit = AuditLog.open(settings.mongodb_uri, f"{settings.database_prefix}gateway")
+        try:
+            await audit.ensure_indexes()
+        except Exception:  # the gateway serves without it; audit writes will log their own failures
+            log.exception("could not create the audit log's index")
         yield
         await state["backends"].close()
+        await audit.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -128,4 +185,5 @@ def create_app(settings: GatewaySettings) -> Starlette:
             Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(CorrelationAndErrors)],
     )

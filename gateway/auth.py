@@ -1,13 +1,20 @@
-"""Bearer JWT authentication: who is calling, and with which roles."""
+"""Bearer JWT authentication: who is calling, and with which roles.
+
+HS256 tokens are checked against the shared secret; RS256 tokens (from an identity
+provider) against the public keys its JWKS URL publishes, fetched once and cached.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
 ALGORITHM = "HS256"
+JWKS_ALGORITHM = "RS256"
 
 
 @dataclass(frozen=True)
@@ -20,18 +27,60 @@ class AuthenticationFailed(Exception):
     """The token is missing, malformed, expired or not ours; the message says which, for the client."""
 
 
-def authenticate(authorization: str | None, secret: str) -> Principal:
+def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise AuthenticationFailed("Missing Authorization header; send 'Authorization: Bearer <JWT>'.")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("Authorization header must be 'Bearer <JWT>'.")
+    return token.strip()
+
+
+def authenticate(authorization: str | None, secret: str) -> Principal:
+    """An HS256 token signed with the shared secret."""
+    token = bearer_token(authorization)
+    return _principal(_decode(lambda: jwt.decode(token, secret, algorithms=[ALGORITHM], options=_REQUIRED)))
+
+
+class Authenticator:
+    """Accepts HS256 tokens signed with `secret` and, when `jwks_url` is set, RS256 tokens from its keys."""
+
+    def __init__(self, secret: str, jwks_url: str | None = None) -> None:
+        self._secret = secret
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5) if jwks_url else None
+
+    async def authenticate(self, authorization: str | None) -> Principal:
+        token = bearer_token(authorization)
+        try:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+        except jwt.InvalidTokenError as error:
+            raise AuthenticationFailed(f"The token is not valid: {error}.") from error
+        if algorithm != JWKS_ALGORITHM:
+            return authenticate(authorization, self._secret)
+        if self._jwks is None:
+            raise AuthenticationFailed("RS256 tokens are not accepted here: no JWKS URL is configured.")
+        jwks = self._jwks
+        try:  # the JWKS fetch is blocking I/O, once per key id and hour
+            key = await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)
+        except jwt.PyJWTError as error:
+            raise AuthenticationFailed(f"The token's signing key is unknown: {error}.") from error
+        return _principal(_decode(lambda: jwt.decode(token, key.key, algorithms=[JWKS_ALGORITHM], options=_REQUIRED)))
+
+
+_REQUIRED: Any = {"require": ["sub"]}
+
+
+def _decode(decode: Any) -> dict[str, Any]:
     try:
-        claims = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], options={"require": ["sub"]})
+        claims: dict[str, Any] = decode()
     except jwt.ExpiredSignatureError as error:
         raise AuthenticationFailed("The token has expired.") from error
     except jwt.InvalidTokenError as error:
         raise AuthenticationFailed(f"The token is not valid: {error}.") from error
+    return claims
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
     roles = claims.get("roles", [])
     if isinstance(roles, str):
         roles = roles.split()

@@ -1,8 +1,12 @@
-"""One long-lived gRPC channel per backend, opened in the app's lifespan and shared by all requests."""
+"""One long-lived gRPC channel per backend, opened in the app's lifespan and shared by all requests.
+
+Each channel carries a circuit breaker and the per-request RPC counter as client
+interceptors, so feature code calls plain stubs and gets both for free.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 from customer360.coupons.v1 import coupons_pb2_grpc
@@ -12,6 +16,8 @@ from customer360.profile.v1 import profile_pb2_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from c360.grpc_client import open_channel
+from gateway.circuit_breaker import CircuitBreaker, CircuitBreakerInterceptor
+from gateway.rpc_counting import RpcCountingInterceptor
 from gateway.settings import GatewaySettings
 
 
@@ -22,19 +28,27 @@ class Backends:
     loyalty: loyalty_pb2_grpc.LoyaltyServiceAsyncStub
     coupons: coupons_pb2_grpc.CouponsServiceAsyncStub
     messaging: messaging_pb2_grpc.MessagingServiceAsyncStub
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: GatewaySettings) -> Backends:
+        addresses = {
+            "profile": settings.profile_address,
+            "loyalty": settings.loyalty_address,
+            "coupons": settings.coupons_address,
+            "messaging": settings.messaging_address,
+        }
+        breakers = {
+            name: CircuitBreaker(name, settings.breaker_failure_threshold, settings.breaker_pause_seconds)
+            for name in addresses
+        }
         channels = {
-            name: open_channel(address)
-            for name, address in {
-                "profile": settings.profile_address,
-                "loyalty": settings.loyalty_address,
-                "coupons": settings.coupons_address,
-                "messaging": settings.messaging_address,
-            }.items()
+            # The breaker is outermost, so a call it refuses is neither sent nor counted.
+            name: open_channel(address, outer=[CircuitBreakerInterceptor(breakers[name]), RpcCountingInterceptor(name)])
+            for name, address in addresses.items()
         }
         return cls(
+            breakers=breakers,
             channels=channels,
             profile=profile_pb2_grpc.ProfileServiceStub(channels["profile"]),
             loyalty=loyalty_pb2_grpc.LoyaltyServiceStub(channels["loyalty"]),

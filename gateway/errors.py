@@ -70,22 +70,26 @@ class ErrorPolicy(SchemaExtension):
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
             return
-        result.errors = [self._public(error) for error in result.errors or []]
+        result.errors = [public_error(error) for error in result.errors or []]
 
-    @staticmethod
-    def _public(error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if original is None:
-            if not (error.extensions or {}).get("code"):
-                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
-            return error
-        if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
-            return error
-        cid = correlation_id()
-        log.error("unexpected error at %s", error.path, exc_info=original)
-        return GraphQLError(
-            f"Unexpected error (correlation id {cid}).",
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": "INTERNAL", "correlationId": cid},
-        )
+
+def public_error(error: GraphQLError) -> GraphQLError:
+    """What a client may see of an error: itself when coded, else a masked INTERNAL with a correlation id.
+
+    Idempotent, so the HTTP view applies it again as a safety net for paths around the extension.
+    """
+    original = error.original_error
+    if original is None:
+        if not (error.extensions or {}).get("code"):  # a parse or validation error: the query is at fault
+            error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+        return error
+    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+        return error
+    cid = correlation_id()
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return GraphQLError(
+        f"Unexpected error (correlation id {cid}).",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL", "correlationId": cid},
+    )

@@ -1,7 +1,8 @@
-"""Gateway settings (`C360_GATEWAY_*`, and the shared `C360_JWT_SECRET`)."""
+"""Gateway settings (`C360_GATEWAY_*`, and the shared `C360_JWT_SECRET`, `C360_MONGODB_URI`, `C360_DATABASE_PREFIX`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -25,6 +26,21 @@ class GatewaySettings(BaseSettings):
     messaging_address: str = "127.0.0.1:50054"
     # Total time one GraphQL request may spend on backend calls; each call gets what is left.
     request_budget_seconds: float = Field(default=2.0, gt=0)
+    # RS256 tokens are verified against this JWKS (an identity provider's); HS256 ones against the secret.
+    jwks_url: str | None = None
+    # A backend that failed this many calls in a row (down or too slow) is not called for `breaker_pause_seconds`.
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_pause_seconds: float = Field(default=5.0, gt=0)
+    # Estimated cost (selected fields times list sizes) above which a query is refused before it runs.
+    max_query_cost: int = Field(default=25_000, ge=1)
+    # Per token subject, in this gateway instance; 0 switches rate limiting off.
+    rate_limit_per_second: float = Field(default=100.0, ge=0)
+    rate_limit_burst: int = Field(default=200, ge=1)
+    # When set, only the documents of this JSON file (sha256 hex -> query text) are executed.
+    trusted_documents_file: Path | None = None
+    # The audit log of mutations lives in `<database_prefix>gateway`.
+    mongodb_uri: str = Field(default="mongodb://127.0.0.1:27017/", validation_alias="C360_MONGODB_URI")
+    database_prefix: str = Field(default="c360_", validation_alias="C360_DATABASE_PREFIX")
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_local(self) -> GatewaySettings:
