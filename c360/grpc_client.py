@@ -19,6 +19,9 @@ CLIENT_OPTIONS = [
     ("grpc.keepalive_permit_without_calls", 1),
     # Several addresses (or a DNS name with several records) are balanced per call.
     ("grpc.lb_policy_name", "round_robin"),
+    # An instance that restarts is used again within seconds (gRPC's default backoff grows to 2 minutes).
+    ("grpc.initial_reconnect_backoff_ms", 500),
+    ("grpc.max_reconnect_backoff_ms", 3_000),
 ]
 
 

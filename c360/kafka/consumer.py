@@ -66,6 +66,7 @@ class ConsumerLoop:
         self._bootstrap = bootstrap
         self._group_id = group_id
         self._stopping = asyncio.Event()
+        self._committed: dict[str, int] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consumes until `stop` is set; the record in hand is finished and committed first."""
@@ -86,6 +87,8 @@ class ConsumerLoop:
                     await self._process_partition(partition, records)
         finally:
             await self._consumer.stop()
+            # What a drained instance handed over: its successor resumes exactly after these offsets.
+            log.info("consumer stopped", extra={"fields": {"group": self._group_id, "committed": self._committed}})
 
     async def _process_partition(self, partition: TopicPartition, records: list[Record]) -> None:
         """Commits once per batch: a crash mid-batch redelivers records the idempotent handler skips."""
@@ -102,9 +105,12 @@ class ConsumerLoop:
             next_offset = record.offset + 1
         if next_offset is not None:
             await self._consumer.commit({partition: next_offset})
+            self._committed[f"{partition.topic}/{partition.partition}"] = next_offset
             self._report_lag(partition, next_offset)
 
     def _report_lag(self, partition: TopicPartition, position: int) -> None:
+        if partition not in self._consumer.assignment():
+            return  # revoked by a rebalance; its new owner reports it
         highwater = self._consumer.highwater(partition)
         if highwater is not None:
             lag = metrics.CONSUMER_LAG.labels(self._group_id, partition.topic, str(partition.partition))
@@ -117,11 +123,17 @@ class ConsumerLoop:
         while True:
             set_correlation_id(header(records[0], CORRELATION_HEADER))
             try:
-                poison = await self._batch_handler(records)
+                with tracing.span_from_headers(
+                    f"process {records[0].topic} batch",
+                    tracing.kafka_trace_headers(records[0].headers),
+                    tracing.SpanKind.CONSUMER,
+                ):
+                    poison = await self._batch_handler(records)
                 break
             except asyncio.CancelledError:
                 raise
             except Exception:
+                metrics.CONSUMER_RETRIES.labels(self._group_id, records[0].topic).inc()
                 log.exception(
                     "transient failure of a batch, retrying",
                     extra={"fields": {"topic": records[0].topic, "offset": records[0].offset, "size": len(records)}},
@@ -130,6 +142,8 @@ class ConsumerLoop:
                 backoff = min(backoff * 2, self._max_backoff)
         for position, reason in sorted(poison.items()):
             await self._dead_letter(records[position], reason)
+        metrics.CONSUMER_PROCESSED.labels(self._group_id, records[0].topic).inc(len(records) - len(poison))
+        metrics.CONSUMER_DEAD_LETTERED.labels(self._group_id, records[0].topic).inc(len(poison))
 
     async def _process_with_retry(self, record: Record) -> None:
         backoff = 0.1

@@ -1,5 +1,9 @@
 """`make run`: infrastructure, the four services and the gateway, in the foreground.
 
+`--scale loyalty=3` (repeatable, or `loyalty=3,profile=2`) starts that many
+instances of a service, each on its own port; the gateway balances over them.
+Every service process serves Prometheus metrics on a port the banner lists.
+
 Ctrl-C or SIGTERM stops the services and the gateway, then the infrastructure
 this run started (servers that were already running, or named by C360_* env
 vars, are left alone). Children also die with this process if it is killed.
@@ -7,6 +11,7 @@ vars, are left alone). Children also die with this process if it is killed.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -16,7 +21,7 @@ from pathlib import Path
 
 from deploy.local.infra import ensure_infra, infra_status, stop_infra
 from deploy.local.processes import default_run_dir
-from deploy.local.stack import Stack, StackConfig
+from deploy.local.stack import SERVICES, Stack, StackConfig
 from gateway.auth import mint_token
 from gateway.settings import GatewaySettings
 
@@ -32,6 +37,10 @@ def _banner(stack: Stack, secret: str) -> str:
             f"  Ready:      {stack.gateway_url}/readyz",
             f"  Kafka:      {stack.config.kafka_bootstrap}   MongoDB: {stack.config.mongodb_uri}",
             f"  Logs:       {stack.config.log_dir}",
+            *(
+                f"  {name:<11} gRPC {stack.config.address(name)}   metrics http://127.0.0.1:{port}/metrics"
+                for name, port in stack.config.metrics_ports.items()
+            ),
             "  A local ADMIN token (12 h); in GraphiQL's Headers tab paste:",
             f'  {{"Authorization": "Bearer {token}"}}',
             "Press Ctrl-C to stop.",
@@ -57,12 +66,27 @@ async def _serve_until_stopped(stack: Stack) -> int:
     return 0
 
 
-def main() -> int:
+def parse_scale(values: list[str]) -> dict[str, int]:
+    """`["loyalty=3", "profile=2,coupons=2"]` -> instances per service."""
+    scale: dict[str, int] = {}
+    for item in (part for value in values for part in value.split(",") if part):
+        name, _, count = item.partition("=")
+        if name not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise SystemExit(f"--scale expects <service>=<count> with a service of {', '.join(SERVICES)}: {item!r}")
+        scale[name] = int(count)
+    return scale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.local.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", action="append", default=[], metavar="SERVICE=N", help="instances of a service")
+    scale = parse_scale(parser.parse_args(argv).scale)
     run_dir = default_run_dir()
     started_infra = any(s.owner == "down" for s in infra_status(run_dir).services)
     endpoints = ensure_infra(run_dir)
     log_dir = Path(os.environ.get("C360_LOG_DIR", run_dir / "logs"))
-    stack = Stack(StackConfig.from_environment(endpoints.kafka_bootstrap, endpoints.mongodb_uri, log_dir))
+    config = StackConfig.from_environment(endpoints.kafka_bootstrap, endpoints.mongodb_uri, log_dir)
+    stack = Stack(config.scaled(scale, with_metrics=True))
     code = 1
     try:
         stack.start()

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import grpc
@@ -51,6 +51,10 @@ class StackConfig:
         default_factory=lambda: {"profile": 50051, "loyalty": 50052, "coupons": 50053, "messaging": 50054}
     )
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Scale-out: gRPC ports of each service's instances after the first (`loyalty-2`, `loyalty-3`, ...).
+    extra_instance_ports: dict[str, list[int]] = field(default_factory=dict)
+    # Where each process (`profile`, `loyalty-2`, ...) serves Prometheus `/metrics`; absent means nowhere.
+    metrics_ports: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls, kafka_bootstrap: str, mongodb_uri: str, log_dir: Path) -> StackConfig:
@@ -76,10 +80,33 @@ class StackConfig:
         ports = {name: free_port() for name in SERVICES}
         return cls(gateway_port=free_port(), service_ports=ports, **kwargs)  # type: ignore[arg-type]
 
-    def address(self, service: str) -> str:
-        return f"127.0.0.1:{self.service_ports[service]}"
+    def scaled(self, instances: dict[str, int], with_metrics: bool = False) -> StackConfig:
+        """The same stack with N instances of the named services (on free ports), and metrics if asked."""
+        extra = {name: [free_port() for _ in range(count - 1)] for name, count in instances.items() if count > 1}
+        scaled = replace(self, extra_instance_ports={**self.extra_instance_ports, **extra})
+        if with_metrics:
+            scaled.metrics_ports = {name: free_port() for name in scaled.process_names() if name != "gateway"}
+        return scaled
 
-    def environment(self) -> dict[str, str]:
+    def instances(self, service: str) -> list[str]:
+        """Process names of one service's instances: `loyalty`, `loyalty-2`, ..."""
+        extra = self.extra_instance_ports.get(service, [])
+        return [service, *(f"{service}-{n}" for n in range(2, len(extra) + 2))]
+
+    def process_names(self) -> list[str]:
+        return [*(i for name in SERVICES for i in self.instances(name)), "gateway"]
+
+    def address(self, instance: str) -> str:
+        service, _, number = instance.partition("-")
+        port = self.extra_instance_ports[service][int(number) - 2] if number else self.service_ports[service]
+        return f"127.0.0.1:{port}"
+
+    def target(self, service: str) -> str:
+        """How clients reach every instance: one address, or an `ipv4:` list balanced round-robin."""
+        addresses = [self.address(i) for i in self.instances(service)]
+        return addresses[0] if len(addresses) == 1 else "ipv4:" + ",".join(addresses)
+
+    def environment(self, process: str | None = None) -> dict[str, str]:
         env = {
             **os.environ,
             "C360_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
@@ -91,9 +118,14 @@ class StackConfig:
         }
         for name in SERVICES:
             env[f"C360_{name.upper()}_GRPC_ADDRESS"] = self.address(name)
-            env[f"C360_GATEWAY_{name.upper()}_ADDRESS"] = self.address(name)
-        env["C360_LOYALTY_PROFILE_ADDRESS"] = self.address("profile")
+            env[f"C360_GATEWAY_{name.upper()}_ADDRESS"] = self.target(name)
+        env["C360_LOYALTY_PROFILE_ADDRESS"] = self.target("profile")
         env["C360_COUPONS_PROFILE_ADDRESS"] = self.address("profile")
+        if process is not None and process != "gateway":
+            service = process.partition("-")[0]
+            env[f"C360_{service.upper()}_GRPC_ADDRESS"] = self.address(process)
+            if process in self.metrics_ports:
+                env[f"C360_{service.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{self.metrics_ports[process]}"
         env.update(self.extra_env)
         return env
 
@@ -109,16 +141,15 @@ class Stack:
 
     def start(self) -> None:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
-        for name in SERVICES:
+        for name in self.config.process_names():
             self.start_process(name)
-        self.start_process("gateway")
 
     def start_process(self, name: str) -> subprocess.Popen[bytes]:
-        module = "gateway" if name == "gateway" else f"services.{name}"
+        module = "gateway" if name == "gateway" else f"services.{name.partition('-')[0]}"
         log = (self.config.log_dir / f"{name}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", module],
-            env=self.config.environment(),
+            env=self.config.environment(name),
             stdout=log,
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
@@ -155,7 +186,7 @@ class Stack:
     async def wait_ready(self, timeout_seconds: float = 90.0) -> None:
         """Ready means every service answers SERVING on gRPC health and the gateway's /readyz says 200."""
         deadline = time.monotonic() + timeout_seconds
-        pending = [*SERVICES, "gateway"]
+        pending = self.config.process_names()
         while pending:
             if died := self.exited():
                 name = next(iter(died))
