@@ -4,13 +4,14 @@ to the Twilio-style SMS, Meta WhatsApp and FCM push APIs.
 
 Behaviour is chosen by the address, so tests need no control channel: an address containing
 `reject` is refused for good (HTTP 400 / SMTP 550), `flaky` fails twice with 503 before it is
-accepted.
+accepted, `slow` is accepted after SLOW_SECONDS (time enough to kill the sender mid-request).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -24,6 +25,7 @@ from aiosmtpd.controller import Controller
 from deploy.local.stack import free_port
 
 WEBHOOK_SECRET = "integration-tests-webhook-secret"
+SLOW_SECONDS = 3.0
 
 
 @dataclass
@@ -84,6 +86,8 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 key = request.headers.get("idempotency-key", "")
                 failures = recorder.failures[key] = recorder.failures.get(key, 0) + 1
             address = request.address()
+            if "slow" in address:
+                time.sleep(SLOW_SECONDS)
             if "reject" in address:
                 self._reply(400, {"message": "Invalid 'To' number", "error": {"message": "Recipient unreachable"}})
             elif "flaky" in address and failures <= 2:
@@ -182,5 +186,8 @@ class ProviderDoubles:
             "C360_MESSAGING_SMTP_PORT": str(self.smtp_port),
             "C360_MESSAGING_RETRY_BASE_SECONDS": "0.2",
             "C360_MESSAGING_DISPATCH_POLL_SECONDS": "0.2",
+            # A lease longer than the provider timeout, short enough for a crash test to see it run out.
+            "C360_MESSAGING_DISPATCH_LEASE_SECONDS": "6",
+            "C360_MESSAGING_PROVIDER_TIMEOUT_SECONDS": "4",
             "C360_GATEWAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
