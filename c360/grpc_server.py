@@ -109,6 +109,8 @@ async def serve(
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = list(service_names)
+    # The servicer reports the server ("") SERVING from birth; not until start-up (seeds, topics) is done.
+    await health_servicer.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
     reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     server.add_insecure_port(address)
     await server.start()

@@ -11,6 +11,8 @@ from gateway.auth_extension import RequireAuthentication
 from gateway.diagnostics import Diagnostics
 from gateway.errors import ErrorPolicy
 from gateway.features.audit.queries import AuditQueries
+from gateway.features.coupons.mutations import CouponsMutations
+from gateway.features.coupons.queries import CouponsQueries
 from gateway.features.customer360.queries import Customer360Queries
 from gateway.features.loyalty.mutations import LoyaltyMutations
 from gateway.features.messaging.mutations import MessagingMutations
@@ -20,8 +22,8 @@ from gateway.persisted_queries import TrustedDocumentsOnly
 from gateway.query_cost import QueryCostLimit
 from gateway.rate_limit import RateLimit
 
-Query = merge_types("Query", (Customer360Queries, AuditQueries))
-Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations, LoyaltyMutations))
+Query = merge_types("Query", (Customer360Queries, AuditQueries, CouponsQueries))
+Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations, LoyaltyMutations, CouponsMutations))
 
 
 def build_schema() -> strawberry.Schema:

@@ -6,29 +6,78 @@ from dataclasses import dataclass
 
 from customer360.coupons.v1 import coupons_pb2, coupons_pb2_grpc
 
+from c360.kafka import topics
+from c360.kafka.consumer import ConsumerLoop
+from c360.kafka.publisher import KafkaPublisher
 from c360.mongo import connect
-from c360.runtime import run_service
+from c360.outbox import OutboxRelay
+from c360.runtime import Worker, run_service
 from c360.settings import InfraSettings
+from services.coupons.adapters.mongo_bulk_jobs import MongoBulkJobs
 from services.coupons.adapters.mongo_campaigns import MongoCampaignRepository
+from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
+from services.coupons.adapters.mongo_coupons import MongoCouponRepository
+from services.coupons.adapters.mongo_customers import MongoCustomerStatuses
+from services.coupons.adapters.mongo_limits import MongoLimitSlots
+from services.coupons.adapters.mongo_rejections import MongoRejectionLog
+from services.coupons.adapters.profile_client import ProfileClient
+from services.coupons.app.apply_purchase import ApplyPurchase
+from services.coupons.app.bulk_issue import BulkIssueWorker, StartBulkIssue
+from services.coupons.app.campaign_cache import CampaignCache
+from services.coupons.app.change_coupon import ChangeCoupon
+from services.coupons.app.create_campaign import CreateCampaign
+from services.coupons.app.customer_directory import CustomerDirectory
+from services.coupons.app.customer_events import CustomerEvents
+from services.coupons.app.issue_coupon import IssueCoupon
+from services.coupons.app.lapse_coupons import LapseCoupons, LapseSchedule
+from services.coupons.app.queries import CouponQueries
+from services.coupons.app.remove_coupon import RemoveCoupon
 from services.coupons.domain.campaign import SEED_CAMPAIGNS
-from services.coupons.ports.grpc_servicer import CouponsServicer
+from services.coupons.ports.event_consumers import LoyaltyEventsConsumer, ProfileEventsConsumer
+from services.coupons.ports.grpc_servicer import CouponsServicer, CouponsUseCases
 from services.coupons.settings import CouponsSettings
 
 SERVICE_NAME = coupons_pb2.DESCRIPTOR.services_by_name["CouponsService"].full_name
 
 
 @dataclass
-class CouponsService:
-    settings: CouponsSettings
+class Stores:
     campaigns: MongoCampaignRepository
+    coupons: MongoCouponRepository
+    limits: MongoLimitSlots
+    statuses: MongoCustomerStatuses
+    rejections: MongoRejectionLog
+    bulk_jobs: MongoBulkJobs
+    changes: MongoCouponChanges
+
+    async def ensure_indexes(self) -> None:
+        for store in vars(self).values():
+            await store.ensure_indexes()
+
+
+@dataclass
+class CouponsService:
+    infra: InfraSettings
+    settings: CouponsSettings
+    stores: Stores
+    publisher: KafkaPublisher
+    profile: ProfileClient
+    workers: list[Worker]
     servicer: CouponsServicer
 
     async def start(self) -> None:
-        await self.campaigns.ensure_indexes()
-        await self.campaigns.seed(SEED_CAMPAIGNS)
+        infra = self.infra
+        wanted = [topics.COUPONS_EVENTS, topics.PROFILE_EVENTS, topics.LOYALTY_EVENTS]
+        wanted += [topics.dead_letter_topic(t) for t in (topics.PROFILE_EVENTS, topics.LOYALTY_EVENTS)]
+        await topics.ensure_topics(infra.kafka_bootstrap, [infra.topic(t) for t in wanted], infra.topic_partitions)
+        await self.stores.ensure_indexes()
+        await self.stores.campaigns.seed(SEED_CAMPAIGNS)
+        await self.publisher.start()
+        await self.profile.open()
 
     async def close(self) -> None:
-        """Nothing to release yet: the Mongo client closes with the process."""
+        await self.publisher.stop()
+        await self.profile.close()
 
     async def run(self) -> None:
         await run_service(
@@ -36,11 +85,77 @@ class CouponsService:
             registrars=[lambda server: coupons_pb2_grpc.add_CouponsServiceServicer_to_server(self.servicer, server)],
             service_names=[SERVICE_NAME],
             start=self.start,
-            workers=[],
+            workers=self.workers,
             close=self.close,
         )
 
 
 def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService:
-    campaigns = MongoCampaignRepository(connect(infra.mongodb_uri, "coupons")[infra.database("coupons")])
-    return CouponsService(settings, campaigns, CouponsServicer(campaigns))
+    database = connect(infra.mongodb_uri, "coupons")[infra.database("coupons")]
+    stores = Stores(
+        campaigns=MongoCampaignRepository(database),
+        coupons=MongoCouponRepository(database),
+        limits=MongoLimitSlots(database),
+        statuses=MongoCustomerStatuses(database),
+        rejections=MongoRejectionLog(database),
+        bulk_jobs=MongoBulkJobs(database),
+        changes=MongoCouponChanges(database),
+    )
+    publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="coupons")
+    coupon_relay = OutboxRelay(stores.changes.collection, publisher)
+    rejection_relay = OutboxRelay(stores.rejections.collection, publisher)
+    profile = ProfileClient(settings.profile_address)
+    events_topic = infra.topic(topics.COUPONS_EVENTS)
+
+    directory = CustomerDirectory(stores.statuses, profile)
+    change = ChangeCoupon(stores.changes, coupon_relay, events_topic)
+    issue = IssueCoupon(
+        CampaignCache(stores.campaigns),
+        stores.coupons,
+        stores.limits,
+        directory,
+        stores.changes,
+        coupon_relay,
+        events_topic,
+    )
+    bulk_worker = BulkIssueWorker(stores.bulk_jobs, issue, profile)
+    lapse = LapseCoupons(stores.coupons, change)
+    apply_purchase = ApplyPurchase(
+        stores.coupons, stores.campaigns, stores.rejections, change, rejection_relay, events_topic
+    )
+    customer_events = CustomerEvents(stores.statuses, stores.coupons, stores.limits, stores.rejections, stores.changes)
+    group = infra.consumer_group("coupons")
+    consumers = [
+        ConsumerLoop(
+            bootstrap=infra.kafka_bootstrap,
+            group_id=f"{group}.profile-events",
+            topics=[infra.topic(topics.PROFILE_EVENTS)],
+            handler=ProfileEventsConsumer(customer_events),
+            dead_letters=publisher,
+        ),
+        ConsumerLoop(
+            bootstrap=infra.kafka_bootstrap,
+            group_id=f"{group}.loyalty-events",
+            topics=[infra.topic(topics.LOYALTY_EVENTS)],
+            handler=LoyaltyEventsConsumer(apply_purchase),
+            dead_letters=publisher,
+        ),
+    ]
+    use_cases = CouponsUseCases(
+        campaigns=stores.campaigns,
+        create_campaign=CreateCampaign(stores.campaigns),
+        issue=issue,
+        remove=RemoveCoupon(stores.coupons, change),
+        queries=CouponQueries(stores.coupons),
+        start_bulk=StartBulkIssue(stores.campaigns, stores.bulk_jobs, bulk_worker),
+        bulk_jobs=stores.bulk_jobs,
+        lapse=lapse,
+    )
+    workers: list[Worker] = [
+        coupon_relay.run,
+        rejection_relay.run,
+        bulk_worker.run,
+        LapseSchedule(lapse, stores.changes, settings.lapse_interval_seconds).run,
+        *(consumer.run for consumer in consumers),
+    ]
+    return CouponsService(infra, settings, stores, publisher, profile, workers, CouponsServicer(use_cases))

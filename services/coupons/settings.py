@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -9,3 +10,6 @@ class CouponsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="C360_COUPONS_", extra="ignore")
 
     grpc_address: str = "127.0.0.1:50053"
+    profile_address: str = "127.0.0.1:50051"
+    # How often the lapse job looks for ACTIVE coupons past their expiry.
+    lapse_interval_seconds: float = Field(default=60.0, gt=0)

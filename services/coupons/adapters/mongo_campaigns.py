@@ -6,18 +6,21 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from services.coupons.domain.campaign import Campaign, DiscountType
 
 Document = dict[str, Any]
+FIRST_CREATED_SEQ = 1000  # seeds take 0..999
 
 
 class MongoCampaignRepository:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["campaigns"]
+        self._sequences: AsyncCollection[Document] = database["sequences"]
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("created_seq", ASCENDING)], name="by_creation")
@@ -31,9 +34,32 @@ class MongoCampaignRepository:
                 upsert=True,
             )
 
+    async def add(self, campaign: Campaign, actor: str) -> None:
+        seq = FIRST_CREATED_SEQ + await self._next_sequence("campaigns")
+        document = {**_to_document(campaign), "_id": campaign.id, "created_seq": seq}
+        await self.collection.insert_one({**document, "created_at": datetime.now(UTC), "created_by": actor})
+
+    async def get(self, campaign_id: str) -> Campaign | None:
+        doc = await self.collection.find_one({"_id": campaign_id})
+        return _from_document(doc) if doc else None
+
+    async def get_many(self, campaign_ids: list[str]) -> list[Campaign]:
+        return [_from_document(doc) async for doc in self.collection.find({"_id": {"$in": campaign_ids}})]
+
     async def page(self, after_seq: int, limit: int) -> list[tuple[int, Campaign]]:
         cursor = self.collection.find({"created_seq": {"$gt": after_seq}}).sort("created_seq", ASCENDING).limit(limit)
         return [(doc["created_seq"], _from_document(doc)) async for doc in cursor]
+
+    async def _next_sequence(self, name: str) -> int:
+        for _ in range(3):  # two first-ever upserts may race on the counter's insert
+            try:
+                doc = await self._sequences.find_one_and_update(
+                    {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+                )
+                return int(doc["value"]) if doc else 0
+            except DuplicateKeyError:
+                continue
+        raise RuntimeError(f"could not draw the next {name} sequence number")
 
 
 def _to_document(campaign: Campaign) -> Document:
@@ -47,6 +73,9 @@ def _to_document(campaign: Campaign) -> Document:
         "per_customer_limit": campaign.per_customer_limit,
         "total_limit": campaign.total_limit,
         "active": campaign.active,
+        "valid_from": campaign.valid_from,
+        "valid_until": campaign.valid_until,
+        "reinstate_on_return": campaign.reinstate_on_return,
     }
 
 
@@ -62,4 +91,7 @@ def _from_document(doc: Document) -> Campaign:
         per_customer_limit=doc.get("per_customer_limit"),
         total_limit=doc.get("total_limit"),
         active=doc.get("active", True),
+        valid_from=doc.get("valid_from"),
+        valid_until=doc.get("valid_until"),
+        reinstate_on_return=doc.get("reinstate_on_return", False),
     )

@@ -1,10 +1,13 @@
-"""Coupon campaigns: the definitions coupons are issued from."""
+"""Coupon campaigns: the definitions coupons are issued from, and when one may issue."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+
+from c360.errors import PreconditionFailed
 
 
 class DiscountType(Enum):
@@ -25,6 +28,25 @@ class Campaign:
     per_customer_limit: int | None = None
     total_limit: int | None = None
     active: bool = True
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    reinstate_on_return: bool = False
+
+    def check_can_issue(self, now: datetime) -> None:
+        """Refuses issuance from an inactive campaign or outside its fixed window."""
+        if not self.active:
+            raise PreconditionFailed("CAMPAIGN_INACTIVE", f"Campaign {self.id} is not active.", "campaignId")
+        if self.valid_until is not None and now >= self.valid_until:
+            raise PreconditionFailed("CAMPAIGN_EXPIRED", f"Campaign {self.id} has ended.", "campaignId")
+        if self.valid_from is not None and now < self.valid_from:
+            raise PreconditionFailed("CAMPAIGN_NOT_STARTED", f"Campaign {self.id} has not started.", "campaignId")
+
+    def expiry_for(self, issued_at: datetime) -> datetime | None:
+        """The earlier of N days from issue and the window's end; None when neither applies."""
+        ends = [issued_at + timedelta(days=self.valid_days)] if self.valid_days else []
+        if self.valid_until is not None:
+            ends.append(self.valid_until)
+        return min(ends) if ends else None
 
 
 # Created on first start, so a fresh system can issue coupons at once.
@@ -38,6 +60,7 @@ SEED_CAMPAIGNS = (
         code_prefix="WELCOME",
         valid_days=30,
         per_customer_limit=1,
+        reinstate_on_return=True,
     ),
     Campaign(
         id="birthday",

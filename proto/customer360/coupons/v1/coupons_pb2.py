@@ -25,53 +25,53 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$customer360/coupons/v1/coupons.proto\x12\x16\x63ustomer360.coupons.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x02\n\x08\x43\x61mpaign\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x15\n\rdiscount_type\x18\x04 \x01(\t\x12\x16\n\x0e\x64iscount_value\x18\x05 \x01(\t\x12\x12\n\nvalid_days\x18\x06 \x01(\x05\x12\x1a\n\x12per_customer_limit\x18\x07 \x01(\x05\x12\x13\n\x0btotal_limit\x18\x08 \x01(\x05\x12\x13\n\x0b\x63ode_prefix\x18\t \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\n \x01(\x08\x12.\n\nvalid_from\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13reinstate_on_return\x18\r \x01(\x08\"=\n\x14ListCampaignsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"e\n\x15ListCampaignsResponse\x12\x33\n\tcampaigns\x18\x01 \x03(\x0b\x32 .customer360.coupons.v1.Campaign\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\'\n\x18\x42\x61tchGetCampaignsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"P\n\x19\x42\x61tchGetCampaignsResponse\x12\x33\n\tcampaigns\x18\x01 \x03(\x0b\x32 .customer360.coupons.v1.Campaign\"Z\n\x15\x43reateCampaignRequest\x12\x32\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32 .customer360.coupons.v1.Campaign\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\"\xd4\x02\n\x06\x43oupon\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x34\n\x06status\x18\x04 \x01(\x0e\x32$.customer360.coupons.v1.CouponStatus\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0etransaction_id\x18\x08 \x01(\t\x12\x11\n\tissued_by\x18\t \x01(\t\x12\x0e\n\x06remark\x18\n \x01(\t\x12\x12\n\nremoved_by\x18\x0b \x01(\t\"f\n\x12IssueCouponRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"W\n\x13RemoveCouponRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06remark\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\"^\n\x0f\x43ouponListQuery\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0f\n\x07section\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"V\n\nCouponPage\x12/\n\x07\x63oupons\x18\x01 \x03(\x0b\x32\x1e.customer360.coupons.v1.Coupon\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"S\n\x17\x42\x61tchListCouponsRequest\x12\x38\n\x07queries\x18\x01 \x03(\x0b\x32\'.customer360.coupons.v1.CouponListQuery\"M\n\x18\x42\x61tchListCouponsResponse\x12\x31\n\x05pages\x18\x01 \x03(\x0b\x32\".customer360.coupons.v1.CouponPage\"b\n\x15StartBulkIssueRequest\x12\x13\n\x0b\x63\x61mpaign_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63ustomer_ids\x18\x02 \x03(\t\x12\x0f\n\x07list_id\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"/\n\x10\x42ulkIssueFailure\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"\x9e\x02\n\x0c\x42ulkIssueJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x0f\n\x07list_id\x18\x03 \x01(\t\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x11\n\tprocessed\x18\x05 \x01(\x05\x12\x0e\n\x06issued\x18\x06 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x07 \x01(\x05\x12:\n\x08\x66\x61ilures\x18\x08 \x03(\x0b\x32(.customer360.coupons.v1.BulkIssueFailure\x12\x10\n\x08\x66inished\x18\t \x01(\x08\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\"$\n\x16GetBulkIssueJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x1c\n\x1aLapseExpiredCouponsRequest\"-\n\x1bLapseExpiredCouponsResponse\x12\x0e\n\x06lapsed\x18\x01 \x01(\x05*\x97\x01\n\x0c\x43ouponStatus\x12\x1d\n\x19\x43OUPON_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x43OUPON_STATUS_ACTIVE\x10\x01\x12\x19\n\x15\x43OUPON_STATUS_APPLIED\x10\x02\x12\x18\n\x14\x43OUPON_STATUS_LAPSED\x10\x03\x12\x19\n\x15\x43OUPON_STATUS_REMOVED\x10\x04\x32\xda\x07\n\x0e\x43ouponsService\x12l\n\rListCampaigns\x12,.customer360.coupons.v1.ListCampaignsRequest\x1a-.customer360.coupons.v1.ListCampaignsResponse\x12x\n\x11\x42\x61tchGetCampaigns\x12\x30.customer360.coupons.v1.BatchGetCampaignsRequest\x1a\x31.customer360.coupons.v1.BatchGetCampaignsResponse\x12\x61\n\x0e\x43reateCampaign\x12-.customer360.coupons.v1.CreateCampaignRequest\x1a .customer360.coupons.v1.Campaign\x12Y\n\x0bIssueCoupon\x12*.customer360.coupons.v1.IssueCouponRequest\x1a\x1e.customer360.coupons.v1.Coupon\x12[\n\x0cRemoveCoupon\x12+.customer360.coupons.v1.RemoveCouponRequest\x1a\x1e.customer360.coupons.v1.Coupon\x12u\n\x10\x42\x61tchListCoupons\x12/.customer360.coupons.v1.BatchListCouponsRequest\x1a\x30.customer360.coupons.v1.BatchListCouponsResponse\x12\x65\n\x0eStartBulkIssue\x12-.customer360.coupons.v1.StartBulkIssueRequest\x1a$.customer360.coupons.v1.BulkIssueJob\x12g\n\x0fGetBulkIssueJob\x12..customer360.coupons.v1.GetBulkIssueJobRequest\x1a$.customer360.coupons.v1.BulkIssueJob\x12~\n\x13LapseExpiredCoupons\x12\x32.customer360.coupons.v1.LapseExpiredCouponsRequest\x1a\x33.customer360.coupons.v1.LapseExpiredCouponsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$customer360/coupons/v1/coupons.proto\x12\x16\x63ustomer360.coupons.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x02\n\x08\x43\x61mpaign\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x15\n\rdiscount_type\x18\x04 \x01(\t\x12\x16\n\x0e\x64iscount_value\x18\x05 \x01(\t\x12\x12\n\nvalid_days\x18\x06 \x01(\x05\x12\x1a\n\x12per_customer_limit\x18\x07 \x01(\x05\x12\x13\n\x0btotal_limit\x18\x08 \x01(\x05\x12\x13\n\x0b\x63ode_prefix\x18\t \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\n \x01(\x08\x12.\n\nvalid_from\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13reinstate_on_return\x18\r \x01(\x08\"=\n\x14ListCampaignsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"v\n\x15ListCampaignsResponse\x12\x33\n\tcampaigns\x18\x01 \x03(\x0b\x32 .customer360.coupons.v1.Campaign\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ursors\x18\x03 \x03(\t\"\'\n\x18\x42\x61tchGetCampaignsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"P\n\x19\x42\x61tchGetCampaignsResponse\x12\x33\n\tcampaigns\x18\x01 \x03(\x0b\x32 .customer360.coupons.v1.Campaign\"Z\n\x15\x43reateCampaignRequest\x12\x32\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32 .customer360.coupons.v1.Campaign\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\"\xd4\x02\n\x06\x43oupon\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x03 \x01(\t\x12\x34\n\x06status\x18\x04 \x01(\x0e\x32$.customer360.coupons.v1.CouponStatus\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\napplied_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0etransaction_id\x18\x08 \x01(\t\x12\x11\n\tissued_by\x18\t \x01(\t\x12\x0e\n\x06remark\x18\n \x01(\t\x12\x12\n\nremoved_by\x18\x0b \x01(\t\"f\n\x12IssueCouponRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"W\n\x13RemoveCouponRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0e\n\x06remark\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x04 \x01(\t\"^\n\x0f\x43ouponListQuery\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12\x0f\n\x07section\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"g\n\nCouponPage\x12/\n\x07\x63oupons\x18\x01 \x03(\x0b\x32\x1e.customer360.coupons.v1.Coupon\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ursors\x18\x03 \x03(\t\"S\n\x17\x42\x61tchListCouponsRequest\x12\x38\n\x07queries\x18\x01 \x03(\x0b\x32\'.customer360.coupons.v1.CouponListQuery\"M\n\x18\x42\x61tchListCouponsResponse\x12\x31\n\x05pages\x18\x01 \x03(\x0b\x32\".customer360.coupons.v1.CouponPage\"b\n\x15StartBulkIssueRequest\x12\x13\n\x0b\x63\x61mpaign_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63ustomer_ids\x18\x02 \x03(\t\x12\x0f\n\x07list_id\x18\x03 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"/\n\x10\x42ulkIssueFailure\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"\x9e\x02\n\x0c\x42ulkIssueJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61mpaign_id\x18\x02 \x01(\t\x12\x0f\n\x07list_id\x18\x03 \x01(\t\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x11\n\tprocessed\x18\x05 \x01(\x05\x12\x0e\n\x06issued\x18\x06 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x07 \x01(\x05\x12:\n\x08\x66\x61ilures\x18\x08 \x03(\x0b\x32(.customer360.coupons.v1.BulkIssueFailure\x12\x10\n\x08\x66inished\x18\t \x01(\x08\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x0b \x01(\t\x12\r\n\x05\x65rror\x18\x0c \x01(\t\"$\n\x16GetBulkIssueJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x1c\n\x1aLapseExpiredCouponsRequest\"-\n\x1bLapseExpiredCouponsResponse\x12\x0e\n\x06lapsed\x18\x01 \x01(\x05*\x97\x01\n\x0c\x43ouponStatus\x12\x1d\n\x19\x43OUPON_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x43OUPON_STATUS_ACTIVE\x10\x01\x12\x19\n\x15\x43OUPON_STATUS_APPLIED\x10\x02\x12\x18\n\x14\x43OUPON_STATUS_LAPSED\x10\x03\x12\x19\n\x15\x43OUPON_STATUS_REMOVED\x10\x04\x32\xda\x07\n\x0e\x43ouponsService\x12l\n\rListCampaigns\x12,.customer360.coupons.v1.ListCampaignsRequest\x1a-.customer360.coupons.v1.ListCampaignsResponse\x12x\n\x11\x42\x61tchGetCampaigns\x12\x30.customer360.coupons.v1.BatchGetCampaignsRequest\x1a\x31.customer360.coupons.v1.BatchGetCampaignsResponse\x12\x61\n\x0e\x43reateCampaign\x12-.customer360.coupons.v1.CreateCampaignRequest\x1a .customer360.coupons.v1.Campaign\x12Y\n\x0bIssueCoupon\x12*.customer360.coupons.v1.IssueCouponRequest\x1a\x1e.customer360.coupons.v1.Coupon\x12[\n\x0cRemoveCoupon\x12+.customer360.coupons.v1.RemoveCouponRequest\x1a\x1e.customer360.coupons.v1.Coupon\x12u\n\x10\x42\x61tchListCoupons\x12/.customer360.coupons.v1.BatchListCouponsRequest\x1a\x30.customer360.coupons.v1.BatchListCouponsResponse\x12\x65\n\x0eStartBulkIssue\x12-.customer360.coupons.v1.StartBulkIssueRequest\x1a$.customer360.coupons.v1.BulkIssueJob\x12g\n\x0fGetBulkIssueJob\x12..customer360.coupons.v1.GetBulkIssueJobRequest\x1a$.customer360.coupons.v1.BulkIssueJob\x12~\n\x13LapseExpiredCoupons\x12\x32.customer360.coupons.v1.LapseExpiredCouponsRequest\x1a\x33.customer360.coupons.v1.LapseExpiredCouponsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'customer360.coupons.v1.coupons_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COUPONSTATUS']._serialized_start=2255
-  _globals['_COUPONSTATUS']._serialized_end=2406
+  _globals['_COUPONSTATUS']._serialized_start=2289
+  _globals['_COUPONSTATUS']._serialized_end=2440
   _globals['_CAMPAIGN']._serialized_start=98
   _globals['_CAMPAIGN']._serialized_end=434
   _globals['_LISTCAMPAIGNSREQUEST']._serialized_start=436
   _globals['_LISTCAMPAIGNSREQUEST']._serialized_end=497
   _globals['_LISTCAMPAIGNSRESPONSE']._serialized_start=499
-  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_end=600
-  _globals['_BATCHGETCAMPAIGNSREQUEST']._serialized_start=602
-  _globals['_BATCHGETCAMPAIGNSREQUEST']._serialized_end=641
-  _globals['_BATCHGETCAMPAIGNSRESPONSE']._serialized_start=643
-  _globals['_BATCHGETCAMPAIGNSRESPONSE']._serialized_end=723
-  _globals['_CREATECAMPAIGNREQUEST']._serialized_start=725
-  _globals['_CREATECAMPAIGNREQUEST']._serialized_end=815
-  _globals['_COUPON']._serialized_start=818
-  _globals['_COUPON']._serialized_end=1158
-  _globals['_ISSUECOUPONREQUEST']._serialized_start=1160
-  _globals['_ISSUECOUPONREQUEST']._serialized_end=1262
-  _globals['_REMOVECOUPONREQUEST']._serialized_start=1264
-  _globals['_REMOVECOUPONREQUEST']._serialized_end=1351
-  _globals['_COUPONLISTQUERY']._serialized_start=1353
-  _globals['_COUPONLISTQUERY']._serialized_end=1447
-  _globals['_COUPONPAGE']._serialized_start=1449
-  _globals['_COUPONPAGE']._serialized_end=1535
-  _globals['_BATCHLISTCOUPONSREQUEST']._serialized_start=1537
-  _globals['_BATCHLISTCOUPONSREQUEST']._serialized_end=1620
-  _globals['_BATCHLISTCOUPONSRESPONSE']._serialized_start=1622
-  _globals['_BATCHLISTCOUPONSRESPONSE']._serialized_end=1699
-  _globals['_STARTBULKISSUEREQUEST']._serialized_start=1701
-  _globals['_STARTBULKISSUEREQUEST']._serialized_end=1799
-  _globals['_BULKISSUEFAILURE']._serialized_start=1801
-  _globals['_BULKISSUEFAILURE']._serialized_end=1848
-  _globals['_BULKISSUEJOB']._serialized_start=1851
-  _globals['_BULKISSUEJOB']._serialized_end=2137
-  _globals['_GETBULKISSUEJOBREQUEST']._serialized_start=2139
-  _globals['_GETBULKISSUEJOBREQUEST']._serialized_end=2175
-  _globals['_LAPSEEXPIREDCOUPONSREQUEST']._serialized_start=2177
-  _globals['_LAPSEEXPIREDCOUPONSREQUEST']._serialized_end=2205
-  _globals['_LAPSEEXPIREDCOUPONSRESPONSE']._serialized_start=2207
-  _globals['_LAPSEEXPIREDCOUPONSRESPONSE']._serialized_end=2252
-  _globals['_COUPONSSERVICE']._serialized_start=2409
-  _globals['_COUPONSSERVICE']._serialized_end=3395
+  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_end=617
+  _globals['_BATCHGETCAMPAIGNSREQUEST']._serialized_start=619
+  _globals['_BATCHGETCAMPAIGNSREQUEST']._serialized_end=658
+  _globals['_BATCHGETCAMPAIGNSRESPONSE']._serialized_start=660
+  _globals['_BATCHGETCAMPAIGNSRESPONSE']._serialized_end=740
+  _globals['_CREATECAMPAIGNREQUEST']._serialized_start=742
+  _globals['_CREATECAMPAIGNREQUEST']._serialized_end=832
+  _globals['_COUPON']._serialized_start=835
+  _globals['_COUPON']._serialized_end=1175
+  _globals['_ISSUECOUPONREQUEST']._serialized_start=1177
+  _globals['_ISSUECOUPONREQUEST']._serialized_end=1279
+  _globals['_REMOVECOUPONREQUEST']._serialized_start=1281
+  _globals['_REMOVECOUPONREQUEST']._serialized_end=1368
+  _globals['_COUPONLISTQUERY']._serialized_start=1370
+  _globals['_COUPONLISTQUERY']._serialized_end=1464
+  _globals['_COUPONPAGE']._serialized_start=1466
+  _globals['_COUPONPAGE']._serialized_end=1569
+  _globals['_BATCHLISTCOUPONSREQUEST']._serialized_start=1571
+  _globals['_BATCHLISTCOUPONSREQUEST']._serialized_end=1654
+  _globals['_BATCHLISTCOUPONSRESPONSE']._serialized_start=1656
+  _globals['_BATCHLISTCOUPONSRESPONSE']._serialized_end=1733
+  _globals['_STARTBULKISSUEREQUEST']._serialized_start=1735
+  _globals['_STARTBULKISSUEREQUEST']._serialized_end=1833
+  _globals['_BULKISSUEFAILURE']._serialized_start=1835
+  _globals['_BULKISSUEFAILURE']._serialized_end=1882
+  _globals['_BULKISSUEJOB']._serialized_start=1885
+  _globals['_BULKISSUEJOB']._serialized_end=2171
+  _globals['_GETBULKISSUEJOBREQUEST']._serialized_start=2173
+  _globals['_GETBULKISSUEJOBREQUEST']._serialized_end=2209
+  _globals['_LAPSEEXPIREDCOUPONSREQUEST']._serialized_start=2211
+  _globals['_LAPSEEXPIREDCOUPONSREQUEST']._serialized_end=2239
+  _globals['_LAPSEEXPIREDCOUPONSRESPONSE']._serialized_start=2241
+  _globals['_LAPSEEXPIREDCOUPONSRESPONSE']._serialized_end=2286
+  _globals['_COUPONSSERVICE']._serialized_start=2443
+  _globals['_COUPONSSERVICE']._serialized_end=3429
 # @@protoc_insertion_point(module_scope)

@@ -136,18 +136,24 @@ class ListCampaignsResponse(_message.Message):
 
     CAMPAIGNS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    CURSORS_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
     @_builtins.property
     def campaigns(self) -> _containers.RepeatedCompositeFieldContainer[Global___Campaign]: ...
+    @_builtins.property
+    def cursors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """one per campaign: the token to list after it"""
+
     def __init__(
         self,
         *,
         campaigns: _abc.Iterable[Global___Campaign] | None = ...,
         next_page_token: _builtins.str = ...,
+        cursors: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaigns", b"campaigns", "next_page_token", b"next_page_token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["campaigns", b"campaigns", "cursors", b"cursors", "next_page_token", b"next_page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -365,18 +371,24 @@ class CouponPage(_message.Message):
 
     COUPONS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    CURSORS_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
     @_builtins.property
     def coupons(self) -> _containers.RepeatedCompositeFieldContainer[Global___Coupon]: ...
+    @_builtins.property
+    def cursors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """one per coupon: the token to list after it"""
+
     def __init__(
         self,
         *,
         coupons: _abc.Iterable[Global___Coupon] | None = ...,
         next_page_token: _builtins.str = ...,
+        cursors: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["coupons", b"coupons", "next_page_token", b"next_page_token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["coupons", b"coupons", "cursors", b"cursors", "next_page_token", b"next_page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,0 +1,81 @@
+"""Bulk issuance jobs in MongoDB: progress, and a lease so exactly one worker runs each job.
+
+A worker claims an unfinished job whose lease has run out and renews the lease
+with every step; if it dies, another instance takes over from the recorded
+position, and the per-customer idempotency keys make the replayed step harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+Document = dict[str, Any]
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class MongoBulkJobs:
+    def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self.collection: AsyncCollection[Document] = database["bulk_issue_jobs"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("finished", 1), ("lease_until", 1)], name="claimable")
+
+    async def create(self, job_id: str, campaign_id: str, customer_ids: list[str], list_id: str, actor: str) -> None:
+        await self.collection.insert_one(
+            {
+                "_id": job_id,
+                "campaign_id": campaign_id,
+                "list_id": list_id,
+                "customer_ids": customer_ids,
+                "members_loaded": not list_id,
+                "total": len(customer_ids),
+                "position": 0,
+                "issued": 0,
+                "failed": 0,
+                "failures": {},
+                "finished": False,
+                "error": "",
+                "actor": actor,
+                "created_at": datetime.now(UTC),
+                "lease_until": NEVER,
+                "owner": "",
+            }
+        )
+
+    async def get(self, job_id: str) -> Document | None:
+        return await self.collection.find_one({"_id": job_id}, {"customer_ids": 0})
+
+    async def claim(self, owner: str, lease: timedelta) -> Document | None:
+        now = datetime.now(UTC)
+        return await self.collection.find_one_and_update(
+            {"finished": False, "lease_until": {"$lt": now}},
+            {"$set": {"owner": owner, "lease_until": now + lease}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def load_members(self, job_id: str, owner: str, customer_ids: list[str]) -> bool:
+        result = await self.collection.update_one(
+            {"_id": job_id, "owner": owner},
+            {"$set": {"customer_ids": customer_ids, "total": len(customer_ids), "members_loaded": True}},
+        )
+        return result.modified_count == 1
+
+    async def step(self, job_id: str, owner: str, position: int, failure_code: str | None, lease: timedelta) -> bool:
+        """Records one customer's outcome and renews the lease; False when another worker took the job over."""
+        update: Document = {
+            "$set": {"position": position, "lease_until": datetime.now(UTC) + lease},
+            "$inc": {"failed": 1, f"failures.{failure_code}": 1} if failure_code else {"issued": 1},
+        }
+        result = await self.collection.update_one({"_id": job_id, "owner": owner}, update)
+        return result.modified_count == 1
+
+    async def finish(self, job_id: str, owner: str, error: str = "") -> None:
+        await self.collection.update_one(
+            {"_id": job_id, "owner": owner},
+            {"$set": {"finished": True, "error": error, "finished_at": datetime.now(UTC)}},
+        )
