@@ -21,13 +21,15 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-async def coupon_issued(producer: AIOKafkaProducer, stack: Stack, customer_id: str, code: str) -> bytes:
+async def coupon_issued(
+    producer: AIOKafkaProducer, stack: Stack, customer_id: str, code: str, valid: timedelta = timedelta(days=14)
+) -> bytes:
     """Publishes CouponIssued to partition 0 (so events of several customers keep their order); returns it."""
     payload = coupons_events_pb2.CouponIssued(
         code=code,
         campaign_id="CAMP-1",
         campaign_name="Ten percent off",
-        expires_at=timestamp(datetime.now(UTC) + timedelta(days=14)),
+        expires_at=timestamp(datetime.now(UTC) + valid),
     )
     value = new_envelope(customer_id, "coupons", payload, actor="tests").SerializeToString()
     await producer.send_and_wait(
@@ -67,6 +69,32 @@ async def test_a_coupon_issued_to_an_opted_in_customer_is_notified_once_on_the_p
     assert (await messaging_of(gateway, not_opted_id))["communications"]["edges"] == []
     sent = await published(stack, customer_id, messaging_events_pb2.MessageSent)
     assert (sent.channel, sent.campaign, sent.status) == ("EMAIL", "coupons", "SENT")
+
+
+async def test_an_inbox_item_past_its_expiry_is_expired_and_cannot_be_marked_read(
+    gateway: GraphQLClient, partner_producer: AIOKafkaProducer, stack: Stack
+) -> None:
+    customer_id, _ = await registered(gateway)
+    await opt_in(partner_producer, stack, customer_id, "coupons")
+    await eventually(lambda: opted_in(gateway, customer_id))
+
+    await coupon_issued(partner_producer, stack, customer_id, "SAVE-OLD", valid=timedelta(seconds=-1))
+
+    async def inbox() -> list[dict[str, Any]]:
+        return [e["node"] for e in (await messaging_of(gateway, customer_id))["inbox"]["edges"]]
+
+    item = (await eventually(inbox))[0]
+    assert item["status"] == "EXPIRED"
+    body = await gateway.execute(
+        "mutation($c: ID!, $m: ID!) { markInboxRead(customerId: $c, messageId: $m) { message { id } "
+        "userErrors { field code } } }",
+        c=customer_id,
+        m=item["id"],
+    )
+    assert body["data"]["markInboxRead"] == {
+        "message": None,
+        "userErrors": [{"field": ["messageId"], "code": "INBOX_EXPIRED"}],
+    }
 
 
 async def test_campaign_messages_need_the_customers_opt_in(

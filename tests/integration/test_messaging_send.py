@@ -4,6 +4,7 @@ push over FCM with an inbox item, idempotency keys, and every refusal with its c
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
@@ -144,3 +145,34 @@ async def test_sending_needs_the_agent_role(gateway: GraphQLClient) -> None:
              message { id } } }"""
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+PAGE = """
+query Page($id: ID!, $after: String, $channel: Channel) {
+  customer360(id: $id) { messaging { communications(first: 2, after: $after, channel: $channel) {
+    edges { cursor node { body channel } } pageInfo { hasNextPage endCursor } } } }
+}"""
+
+
+async def test_the_log_is_newest_first_paged_by_cursor_and_filterable_by_channel(
+    gateway: GraphQLClient,
+) -> None:
+    email = f"log.{key()[:8]}@example.com"
+    customer_id, _ = await registered(gateway, email=email)
+    for n, channel in enumerate(["SMS", "EMAIL", "SMS", "SMS"]):
+        reply = await send(gateway, customer_id, channel, key(), body=f"message {n}")
+        assert reply["userErrors"] == []
+
+    async def page(after: str | None = None, channel: str | None = None) -> dict[str, Any]:
+        body = await gateway.execute(PAGE, id=customer_id, after=after, channel=channel)
+        connection: dict[str, Any] = body["data"]["customer360"]["messaging"]["communications"]
+        return connection
+
+    first = await page()
+    second = await page(after=first["pageInfo"]["endCursor"])
+    assert [e["node"]["body"] for e in first["edges"]] == ["message 3", "message 2"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["body"] for e in second["edges"]] == ["message 1", "message 0"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    only_email = await page(channel="EMAIL")
+    assert [(e["node"]["body"], e["node"]["channel"]) for e in only_email["edges"]] == [("message 1", "EMAIL")]
