@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
@@ -59,29 +58,41 @@ def error_codes(payload: dict[str, Any]) -> list[str]:
 
 
 async def domain_events(
-    stack: Stack, topic: str, customer_id: str, payload_type: type[Message], within_seconds: float = 20.0
+    stack: Stack,
+    topic: str,
+    customer_id: str,
+    payload_type: type[Message],
+    count: int = 1,
+    within_seconds: float = 20.0,
 ) -> list[tuple[events_pb2.EventEnvelope, Any]]:
-    """Every event of `payload_type` about one customer on a topic, read from the beginning until one shows."""
+    """Every event of `payload_type` about one customer on a topic so far, waiting until there are `count`."""
+    name = f"{stack.config.topic_prefix}{topic}"
     consumer = AIOKafkaConsumer(
-        f"{stack.config.topic_prefix}{topic}",
-        bootstrap_servers=stack.config.kafka_bootstrap,
-        group_id=f"test-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest",
+        name, bootstrap_servers=stack.config.kafka_bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
     )
     await consumer.start()
-    found: list[tuple[events_pb2.EventEnvelope, Any]] = []
     try:
+        while not consumer.assignment():  # noqa: ASYNC110 - no group: partitions are assigned once metadata is in
+            await asyncio.sleep(0.05)
+        partitions = sorted(consumer.assignment())
+        found: list[tuple[events_pb2.EventEnvelope, Any]] = []
         deadline = asyncio.get_running_loop().time() + within_seconds
-        while asyncio.get_running_loop().time() < deadline:
-            batches = await consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                for record in records:
-                    envelope = parse_envelope(record.value)
-                    payload = unpack(envelope, payload_type)
-                    if envelope.customer_id == customer_id and payload is not None:
-                        found.append((envelope, payload))
-            if found and not batches:
+        while True:
+            ends = await consumer.end_offsets(partitions)
+            while any([await consumer.position(p) < ends[p] for p in partitions]):
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        envelope = parse_envelope(record.value)
+                        payload = unpack(envelope, payload_type)
+                        seen = {e.event_id for e, _ in found}
+                        if (
+                            envelope.customer_id == customer_id
+                            and payload is not None
+                            and envelope.event_id not in seen
+                        ):
+                            found.append((envelope, payload))
+            if len(found) >= count or asyncio.get_running_loop().time() > deadline:
                 return found
-        return found
+            await asyncio.sleep(0.2)
     finally:
         await consumer.stop()
