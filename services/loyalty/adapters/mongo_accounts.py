@@ -26,7 +26,7 @@ from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier
-from services.loyalty.domain.ledger import Change
+from services.loyalty.domain.ledger import Change, InsufficientPoints
 from services.loyalty.domain.tiers import TierPolicy
 
 Document = dict[str, Any]
@@ -60,11 +60,18 @@ class MongoAccountRepository:
         return [to_state(doc, self._tiers.lowest) async for doc in cursor]
 
     async def apply(self, change: Change) -> AppliedOperation:
-        assert change.entry is not None
-        return (await self.apply_many(change.entry.customer_id, [change]))[0]
+        return (await self.apply_many(change.customer_id, [change]))[0]
 
     async def apply_many(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation]:
-        """Applies each change once (in order) in one write; raises InsufficientPoints and applies nothing."""
+        """Applies each change once (in order) in one write; refusals are not expected here and raise."""
+        results = await self.apply_each(customer_id, changes)
+        for result in results:
+            if isinstance(result, InsufficientPoints):
+                raise result
+        return [r for r in results if isinstance(r, AppliedOperation)]
+
+    async def apply_each(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation | InsufficientPoints]:
+        """Applies each change once (in order) in one write; a refused change is reported and not applied."""
         return await self._update(
             customer_id, lambda state, now, ops: _apply_all(state, changes, now, ops, self._tiers)
         )
@@ -91,7 +98,9 @@ class MongoAccountRepository:
         cursor = self.collection.find({"tier_review_at": {"$lte": now}}, {"_id": 1}).limit(limit)
         return [doc["_id"] async for doc in cursor]
 
-    async def _update(self, customer_id: str, change: Any, actor: str = "system") -> list[AppliedOperation]:
+    async def _update(
+        self, customer_id: str, change: Any, actor: str = "system"
+    ) -> list[AppliedOperation | InsufficientPoints]:
         while True:
             doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
             if doc is None:
@@ -122,18 +131,22 @@ class MongoAccountRepository:
         return to_outbox(new_envelope(customer_id, "loyalty", payload, actor=actor), self._events_topic)
 
 
-Outcome = tuple[AccountState, list[AppliedOperation], list[Document], TierMove | None]
+Outcome = tuple[AccountState, list[AppliedOperation | InsufficientPoints], list[Document], TierMove | None]
 
 
 def _apply_all(
     state: AccountState, changes: list[Change], now: datetime, remembered: dict[str, Document], tiers: TierPolicy
 ) -> Outcome:
-    results: list[AppliedOperation] = []
+    results: list[AppliedOperation | InsufficientPoints] = []
     new_ops: list[Document] = []
     for change in changes:
         op = remembered.get(change.id)
         if op is None:
-            state, points = apply(state, change, tiers, now)
+            try:
+                state, points = apply(state, change, tiers, now)
+            except InsufficientPoints as refused:
+                results.append(refused)
+                continue
             op = {"id": change.id, "balance_after": state.points_balance, "points": points}
             remembered[change.id] = op
             new_ops.append(op)

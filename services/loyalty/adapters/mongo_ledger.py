@@ -39,6 +39,10 @@ class MongoLedgerRepository:
         doc = await self.collection.find_one({"_id": entry_id}, {"outbox": 0})
         return from_document(doc) if doc else None
 
+    async def get_many(self, entry_ids: list[str]) -> dict[str, LedgerEntry]:
+        cursor = self.collection.find({"_id": {"$in": entry_ids}}, {"outbox": 0})
+        return {doc["_id"]: from_document(doc) async for doc in cursor}
+
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         try:
             await self.collection.insert_one(to_document(entry))

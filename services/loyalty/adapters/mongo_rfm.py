@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,12 +13,15 @@ from services.loyalty.domain.rfm import RfmBreaks, break_positions
 
 Document = dict[str, Any]
 BUYERS = {"rfm_orders": {"$gt": 0}}
+CACHE_SECONDS = 1.0
 
 
 class MongoRfmBreaks:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self._accounts: AsyncCollection[Document] = database["accounts"]
         self.collection: AsyncCollection[Document] = database["rfm_breaks"]
+        self._cached: RfmBreaks | None = None
+        self._read_at = -CACHE_SECONDS
 
     async def recompute(self) -> RfmBreaks:
         """Reads only the 4 break values per measure (sorted positions), never the whole population."""
@@ -46,6 +50,14 @@ class MongoRfmBreaks:
         return breaks
 
     async def current(self) -> RfmBreaks | None:
+        """The latest breaks, re-read at most once a second (every account read needs them)."""
+        now = time.monotonic()
+        if now - self._read_at > CACHE_SECONDS:
+            self._cached = await self._read()
+            self._read_at = now
+        return self._cached
+
+    async def _read(self) -> RfmBreaks | None:
         doc = await self.collection.find_one({"_id": "current"})
         if not doc or not doc.get("recency"):
             return None

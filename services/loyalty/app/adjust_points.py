@@ -15,7 +15,6 @@ from services.loyalty.app.customer_checks import (
 )
 from services.loyalty.app.ports import AccountRepository, LedgerRepository
 from services.loyalty.app.post_points import PostPoints
-from services.loyalty.domain.account import AccountState
 from services.loyalty.domain.expiry import ExpiryPolicy
 from services.loyalty.domain.ledger import EntryType, InsufficientPoints, LedgerEntry
 
@@ -29,24 +28,14 @@ class AdjustPoints:
     expiry: ExpiryPolicy
     max_points: int
 
-    async def __call__(
-        self, customer_id: str, points: int, remark: str, key: str, actor: str
-    ) -> tuple[LedgerEntry, AccountState]:
+    async def __call__(self, customer_id: str, points: int, remark: str, key: str, actor: str) -> LedgerEntry:
         key = require_key(key)
         points = require_points(points, self.max_points, allow_negative=True)
         remark = require_remark(remark)
-        entry_id = f"adjust:{key}"
-        existing = await self.ledger.get(entry_id)
-        if existing is not None and (existing.customer_id, existing.points, existing.remark) != (
-            customer_id,
-            points,
-            remark,
-        ):
-            raise key_reused()
         await self.checks.account(customer_id)
         now = datetime.now(UTC)
-        entry = existing or LedgerEntry(
-            id=entry_id,
+        entry = LedgerEntry(
+            id=f"adjust:{key}",
             customer_id=customer_id,
             type=EntryType.ADJUST,
             points=points,
@@ -59,6 +48,6 @@ class AdjustPoints:
             posted = await self.post_points(entry)
         except InsufficientPoints as error:
             raise insufficient(error) from error
-        account = await self.accounts.get(customer_id)
-        assert account is not None
-        return posted, account
+        if (posted.customer_id, posted.points, posted.remark) != (customer_id, points, remark):
+            raise key_reused()
+        return posted

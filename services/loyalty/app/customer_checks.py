@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from c360.errors import InvalidInput, NotFound, PreconditionFailed
@@ -23,10 +24,9 @@ class CustomerChecks:
         have not brought yet; NOT_FOUND for unknown or erased customers."""
         if not customer_id.strip():
             raise NotFound("No such customer.", field=field)
-        facts = await self.facts(customer_id)
+        facts, account = await asyncio.gather(self.facts(customer_id), self.accounts.get(customer_id))
         if facts is not None and facts.status == ERASED:
             raise NotFound(f"Customer {customer_id[:64]} was erased.", field=field)
-        account = await self.accounts.get(customer_id)
         if account is None:
             if not await self.directory.exists(customer_id):
                 raise NotFound(f"No customer {customer_id[:64]}.", field=field)

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from services.loyalty.domain.account import AccountState
 from services.loyalty.domain.customer import CustomerFacts
-from services.loyalty.domain.ledger import Change, LedgerEntry
+from services.loyalty.domain.ledger import Change, InsufficientPoints, LedgerEntry
 from services.loyalty.domain.purchase import CustomerRef
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
 
@@ -35,9 +35,14 @@ class AccountRepository(Protocol):
 
     async def apply_many(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation]: ...
 
+    async def apply_each(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation | InsufficientPoints]:
+        """Like apply_many in one write, but a refused change is reported and skipped, not fatal."""
+
 
 class LedgerRepository(Protocol):
     async def get(self, entry_id: str) -> LedgerEntry | None: ...
+
+    async def get_many(self, entry_ids: list[str]) -> dict[str, LedgerEntry]: ...
 
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         """Stores the entry unless one with its id exists; returns the stored one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from c360.errors import InvalidInput, NotFound
@@ -48,9 +49,10 @@ class LoyaltyQueries:
 
     async def accounts_of(self, customer_ids: list[str]) -> list[AccountView]:
         _check_batch(customer_ids, "customerIds")
-        states = await self.accounts.get_many(list(dict.fromkeys(customer_ids)))
-        facts = await self.customers.get_many([s.customer_id for s in states])
-        breaks = await self.rfm.current()
+        ids = list(dict.fromkeys(customer_ids))
+        states, facts, breaks = await asyncio.gather(
+            self.accounts.get_many(ids), self.customers.get_many(ids), self.rfm.current()
+        )
         views = []
         for state in states:
             known = facts.get(state.customer_id, CustomerFacts(state.customer_id))

@@ -14,7 +14,6 @@ from services.loyalty.adapters.mongo_otps import MongoOtpRepository
 from services.loyalty.app.customer_checks import CustomerChecks, insufficient, key_reused, require_key, require_points
 from services.loyalty.app.ports import AccountRepository, LedgerRepository
 from services.loyalty.app.post_points import PostPoints
-from services.loyalty.domain.account import AccountState
 from services.loyalty.domain.ledger import EntryType, InsufficientPoints, LedgerEntry
 from services.loyalty.domain.otp import MAX_ATTEMPTS, Otp, matches
 
@@ -29,9 +28,7 @@ class RedeemPoints:
     pepper: str
     max_points: int
 
-    async def __call__(
-        self, customer_id: str, points: int, code: str, key: str, actor: str
-    ) -> tuple[LedgerEntry, AccountState]:
+    async def __call__(self, customer_id: str, points: int, code: str, key: str, actor: str) -> LedgerEntry:
         key = require_key(key)
         points = require_points(points, self.max_points, allow_negative=False)
         entry_id = f"redeem:{key}"
@@ -53,12 +50,9 @@ class RedeemPoints:
             actor=actor,
         )
         try:
-            posted = await self.post_points(entry)
+            return await self.post_points(entry)
         except InsufficientPoints as error:
             raise insufficient(error) from error
-        account = await self.accounts.get(customer_id)
-        assert account is not None
-        return posted, account
 
     async def _consume_otp(self, customer_id: str, points: int, code: str, entry_id: str) -> Otp:
         now = datetime.now(UTC)

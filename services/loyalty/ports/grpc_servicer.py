@@ -94,7 +94,7 @@ class LoyaltyServicer(loyalty_pb2_grpc.LoyaltyServiceServicer):
     async def AdjustPoints(
         self, request: loyalty_pb2.AdjustPointsRequest, context: Context
     ) -> loyalty_pb2.PointsResponse:
-        entry, _ = await self._commands.adjust_points(
+        entry = await self._commands.adjust_points(
             request.customer_id, request.points, request.remark, request.idempotency_key, request.actor
         )
         return await self._points_response(entry.customer_id, entry)
@@ -120,7 +120,7 @@ class LoyaltyServicer(loyalty_pb2_grpc.LoyaltyServiceServicer):
     async def RedeemPoints(
         self, request: loyalty_pb2.RedeemPointsRequest, context: Context
     ) -> loyalty_pb2.PointsResponse:
-        entry, _ = await self._commands.redeem_points(
+        entry = await self._commands.redeem_points(
             request.customer_id, request.points, request.otp, request.idempotency_key, request.actor
         )
         return await self._points_response(entry.customer_id, entry)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, apply
-from services.loyalty.domain.ledger import Change, EntryStatus, LedgerEntry
+from services.loyalty.domain.ledger import Change, EntryStatus, InsufficientPoints, LedgerEntry
 from services.loyalty.domain.tiers import TierPolicy
 
 
@@ -35,14 +35,25 @@ class FakeAccounts:
         return (await self.apply_many(change.customer_id, [change]))[0]
 
     async def apply_many(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation]:
+        results = await self.apply_each(customer_id, changes)
+        for result in results:
+            if isinstance(result, InsufficientPoints):
+                raise result
+        return [r for r in results if isinstance(r, AppliedOperation)]
+
+    async def apply_each(self, customer_id: str, changes: list[Change]) -> list[AppliedOperation | InsufficientPoints]:
         await self.open(customer_id)
         state = self.states[customer_id]
-        results = []
+        results: list[AppliedOperation | InsufficientPoints] = []
         fresh: dict[tuple[str, str], AppliedOperation] = {}
         for change in changes:
             key = (customer_id, change.id)
             if key not in self.applied and key not in fresh:
-                state, points = apply(state, change, self.tiers, datetime.now(UTC))
+                try:
+                    state, points = apply(state, change, self.tiers, datetime.now(UTC))
+                except InsufficientPoints as refused:
+                    results.append(refused)
+                    continue
                 fresh[key] = AppliedOperation(change.id, state.points_balance, points)
             results.append(self.applied.get(key) or fresh[key])
         self.states[customer_id] = state
@@ -62,6 +73,9 @@ class FakeLedger:
 
     async def get(self, entry_id: str) -> LedgerEntry | None:
         return self.entries.get(entry_id)
+
+    async def get_many(self, entry_ids: list[str]) -> dict[str, LedgerEntry]:
+        return {i: self.entries[i] for i in entry_ids if i in self.entries}
 
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         return self.entries.setdefault(entry.id, entry)
