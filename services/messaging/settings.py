@@ -29,6 +29,7 @@ class MessagingSettings(BaseSettings):
     whatsapp_base_url: str = "https://graph.facebook.com"
     whatsapp_phone_number_id: str = ""
     whatsapp_token: str = ""
+    whatsapp_template_language: str = "en"
     fcm_base_url: str = "https://fcm.googleapis.com"
     fcm_project_id: str = ""
     fcm_token: str = ""

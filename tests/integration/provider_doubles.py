@@ -55,6 +55,10 @@ class RecordedRequest:
             return str(self.body["Body"])
         if "text" in self.body:
             return str(self.body["text"]["body"])
+        if "template" in self.body:  # Meta template message: name and body parameters
+            template = self.body["template"]
+            values = [p["text"] for c in template["components"] for p in c["parameters"]]
+            return f"template:{template['name']}:{'|'.join(values)}"
         return str(self.body.get("message", {}).get("notification", {}).get("body", ""))
 
 

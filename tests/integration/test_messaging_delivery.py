@@ -78,8 +78,9 @@ async def test_transient_provider_failures_are_retried_until_the_message_is_sent
     token = f"flaky-{key()}"
     customer_id, message_id = await push_to(gateway, partner_producer, stack, token, "Hello again")
 
-    await status_becomes(gateway, customer_id, message_id, "SENT")
+    sent = await status_becomes(gateway, customer_id, message_id, "SENT")
 
+    assert sent["failureReason"] is None  # the earlier 503s were no failure
     attempts = message_providers.recorder.to(token)
     assert len(attempts) == 3  # 503, 503, accepted
     assert {r.headers["idempotency-key"] for r in attempts} == {message_id}

@@ -78,7 +78,7 @@ async def test_free_text_outside_the_window_is_refused_but_an_approved_template_
     assert approved["userErrors"] == []
     await status_becomes(gateway, customer_id, approved["message"]["id"], "SENT")
     sent = message_providers.recorder.to(mobile.removeprefix("+"))
-    assert [r.text() for r in sent] == ["Hi Rina, your order ORD-9 is ready for pickup."]
+    assert [r.text() for r in sent] == ["template:order_ready:Rina|ORD-9"]  # a Meta template message
     assert sent[0].path == "/v21.0/1000001/messages"
     section = await messaging_of(gateway, customer_id, "WHATSAPP")
     assert section["whatsappSessionOpenUntil"] is None

@@ -56,16 +56,21 @@ class MongoDispatchQueue:
             [sent_event({**doc, "campaign": message.campaign, "sent_by": message.sent_by}, self._topic)]
         )
         update["$set"].update(
-            {"status": MessageStatus.SENT.value, "sent_at": now, "provider_message_id": provider_message_id}
+            {
+                "status": MessageStatus.SENT.value,
+                "sent_at": now,
+                "provider_message_id": provider_message_id,
+                "failure_reason": "",  # an earlier attempt's transient error is no failure
+            }
         )
-        update["$unset"] = {"send_text": "", "lease_until": ""}
+        update["$unset"] = {"send_text": "", "template_params": "", "lease_until": ""}
         await self._finish(message, update)
 
     async def fail(self, message: OutgoingMessage, reason: str) -> None:
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
         update = outbox_push([status_event(doc, MessageStatus.FAILED, reason, self._topic)])
         update["$set"].update({"status": MessageStatus.FAILED.value, "failure_reason": reason})
-        update["$unset"] = {"send_text": "", "lease_until": ""}
+        update["$unset"] = {"send_text": "", "template_params": "", "lease_until": ""}
         await self._finish(message, update)
 
     async def retry_later(self, message: OutgoingMessage, not_before: datetime, reason: str) -> None:

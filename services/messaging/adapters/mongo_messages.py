@@ -78,12 +78,14 @@ class MongoMessageRepository:
                     {order_field: anchor[order_field], "_id": {"$lt": before_id}},
                 ]
         order = [(order_field, DESCENDING), ("_id", DESCENDING)]
-        cursor = self.collection.find(query, {"outbox": 0, "send_text": 0}).sort(order).limit(limit)
+        cursor = (
+            self.collection.find(query, {"outbox": 0, "send_text": 0, "template_params": 0}).sort(order).limit(limit)
+        )
         return [doc async for doc in cursor]
 
     async def anonymise(self, customer_id: str) -> None:
         """Erasure: queued messages are never sent, and no text or address stays in the log."""
-        erased = {"body": ERASED_TEXT, "title": "", "address": "", "send_text": ""}
+        erased = {"body": ERASED_TEXT, "title": "", "address": "", "send_text": "", "template_params": []}
         await self.collection.update_many(
             {"customer_id": customer_id, "status": MessageStatus.QUEUED.value},
             {"$set": {**erased, "status": MessageStatus.REJECTED.value, "failure_reason": "CUSTOMER_ERASED"}},

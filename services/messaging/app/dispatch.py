@@ -72,7 +72,15 @@ class Dispatcher:
         if claim.outcome_unknown and not provider.dedupes_by_message_id:
             await self.queue.fail(message, OUTCOME_UNKNOWN)
             return
-        delivery = Delivery(message.id, message.channel, message.address, message.title, claim.send_text)
+        delivery = Delivery(
+            message.id,
+            message.channel,
+            message.address,
+            message.title,
+            claim.send_text,
+            message.template_id,
+            message.template_params,
+        )
         try:
             provider_id = await provider.send(delivery)
         except ProviderRefused as refusal:

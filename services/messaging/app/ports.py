@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -48,6 +48,8 @@ class Delivery:
     address: str
     title: str
     text: str
+    template_id: str = ""
+    template_params: list[str] = field(default_factory=list)
 
 
 class ProviderRefused(Exception):

@@ -96,6 +96,7 @@ class SendMessage:
             address=composed.address,
             body=logged_body if logged_body is not None else composed.text,
             send_text=composed.text,
+            template_params=composed.template_params,
             title=composed.title,
             template_id=composed.template_id,
             campaign=composed.campaign,

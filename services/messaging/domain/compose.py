@@ -36,6 +36,7 @@ class Composed:
     title: str
     template_id: str
     campaign: str
+    template_params: list[str] = field(default_factory=list)
 
 
 def check_idempotency_key(key: str) -> str:
@@ -60,11 +61,11 @@ def check_input(request: MessageRequest) -> None:
 def compose(request: MessageRequest, recipient: Recipient, now: datetime) -> Composed:
     check_input(request)
     if request.template_id:
-        template, text = render(request.template_id, request.variables, recipient.first_name)
+        template, text, params = render(request.template_id, request.variables, recipient.first_name)
         title, approved = template.title, template.whatsapp_approved
         _check_length(request.channel, text)
     else:
-        text, title, approved = request.body.strip(), "", False
+        text, title, approved, params = request.body.strip(), "", False, []
     address = recipient.address(request.channel)
     recipient.require_consent(request.campaign)
     if request.channel is Channel.WHATSAPP and not approved and not recipient.whatsapp_session_open(now):
@@ -73,7 +74,7 @@ def compose(request: MessageRequest, recipient: Recipient, now: datetime) -> Com
             "The WhatsApp 24-hour window is closed: only an approved template may be sent.",
             "templateId" if request.template_id else "body",
         )
-    return Composed(request.channel, address, text, title, request.template_id, request.campaign)
+    return Composed(request.channel, address, text, title, request.template_id, request.campaign, params)
 
 
 def _check_length(channel: Channel, text: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.messaging.domain.channels import Channel, MessageStatus
@@ -32,6 +32,7 @@ class OutgoingMessage:
     attempts: int = 0
     sent_at: datetime | None = None
     provider_message_id: str = ""
+    template_params: list[str] = field(default_factory=list)  # secret like send_text: dropped once sent
 
 
 def retry_delay(attempts: int, base_seconds: float) -> timedelta:

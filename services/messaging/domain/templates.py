@@ -20,7 +20,11 @@ class Template:
     whatsapp_approved: bool = False
 
     def variables(self) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(self.body) if name}
+        return set(self.placeholders())
+
+    def placeholders(self) -> list[str]:
+        """In order of appearance: the parameters of the provider-side (e.g. WhatsApp) template."""
+        return [name for _, name, _, _ in string.Formatter().parse(self.body) if name]
 
 
 TEMPLATES = {
@@ -39,8 +43,8 @@ TEMPLATES = {
 }
 
 
-def render(template_id: str, variables: dict[str, str], first_name: str) -> tuple[Template, str]:
-    """The template and its text, or UNKNOWN_TEMPLATE / MISSING_TEMPLATE_VARIABLES."""
+def render(template_id: str, variables: dict[str, str], first_name: str) -> tuple[Template, str, list[str]]:
+    """The template, its text and its parameter values in order, or UNKNOWN_TEMPLATE / MISSING_TEMPLATE_VARIABLES."""
     template = TEMPLATES.get(template_id)
     if template is None:
         raise InvalidInput("UNKNOWN_TEMPLATE", f"There is no template '{template_id[:64]}'.", "templateId")
@@ -50,4 +54,4 @@ def render(template_id: str, variables: dict[str, str], first_name: str) -> tupl
         raise InvalidInput(
             "MISSING_TEMPLATE_VARIABLES", f"Template '{template_id}' needs: {', '.join(missing)}.", "variables"
         )
-    return template, template.body.format_map(values)
+    return template, template.body.format_map(values), [values[name] for name in template.placeholders()]

@@ -37,6 +37,7 @@ def test_a_template_is_filled_with_its_variables_and_the_first_name() -> None:
     composed = compose(request, customer(), NOW)
     assert composed.text == "Hi Rina, your order A-1 is ready for pickup."
     assert (composed.title, composed.address) == ("Your order is ready", "rina@example.com")
+    assert composed.template_params == ["Rina", "A-1"]  # in placeholder order, for provider-side templates
 
 
 @pytest.mark.parametrize(

@@ -24,22 +24,31 @@ class TwilioSmsProvider(HttpProvider):
 
 
 class WhatsappCloudProvider(HttpProvider):
+    """Templates go as Meta template messages (name + body parameters), the only kind Meta delivers
+    outside the 24-hour window; free text goes as a text message."""
+
     name = "meta-whatsapp"
 
-    def __init__(self, base_url: str, phone_number_id: str, token: str, timeout_seconds: float) -> None:
+    def __init__(self, base_url: str, phone_number_id: str, token: str, language: str, timeout_seconds: float) -> None:
         super().__init__(base_url, timeout_seconds)
-        self._phone_number_id, self._token = phone_number_id, token
+        self._phone_number_id, self._token, self._language = phone_number_id, token, language
 
     async def send(self, delivery: Delivery) -> str:
+        content: dict[str, object] = {"type": "text", "text": {"body": delivery.text}}
+        if delivery.template_id:
+            parameters = [{"type": "text", "text": value} for value in delivery.template_params]
+            content = {
+                "type": "template",
+                "template": {
+                    "name": delivery.template_id,
+                    "language": {"code": self._language},
+                    "components": [{"type": "body", "parameters": parameters}],
+                },
+            }
         reply = await self.post(
             f"/v21.0/{self._phone_number_id}/messages",
             delivery.message_id,
-            json={
-                "messaging_product": "whatsapp",
-                "to": delivery.address,
-                "type": "text",
-                "text": {"body": delivery.text},
-            },
+            json={"messaging_product": "whatsapp", "to": delivery.address, **content},
             headers={"Authorization": f"Bearer {self._token}"},
         )
         return str(reply["messages"][0]["id"])

@@ -24,7 +24,7 @@ def build_providers(s: MessagingSettings) -> dict[Channel, Provider]:
         )
     if s.whatsapp_provider == "meta":
         providers[Channel.WHATSAPP] = WhatsappCloudProvider(
-            s.whatsapp_base_url, s.whatsapp_phone_number_id, s.whatsapp_token, timeout
+            s.whatsapp_base_url, s.whatsapp_phone_number_id, s.whatsapp_token, s.whatsapp_template_language, timeout
         )
     if s.push_provider == "fcm":
         providers[Channel.PUSH] = FcmPushProvider(s.fcm_base_url, s.fcm_project_id, s.fcm_token, timeout)
