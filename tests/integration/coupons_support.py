@@ -73,8 +73,8 @@ async def execute_retrying(gateway: GraphQLClient, query: str, attempts: int = 4
     return await gateway.execute(query, **variables)
 
 
-async def register(gateway: GraphQLClient) -> str:
-    body = await gateway.execute(REGISTER, input={"firstName": "Cora", "mobile": random_mobile()})
+async def register(gateway: GraphQLClient, mobile: str | None = None) -> str:
+    body = await gateway.execute(REGISTER, input={"firstName": "Cora", "mobile": mobile or random_mobile()})
     assert "errors" not in body, body
     return str(body["data"]["registerCustomer"]["customer"]["id"])
 
