@@ -1,8 +1,8 @@
 """One Kafka reader per gateway process fanning timeline entries out to the open subscriptions.
 
 Every gateway instance must see every entry (its subscribers may follow any
-customer), so instead of joining a consumer group it assigns itself all
-partitions and starts at their ends: no offsets are committed, nothing old is
+customer), so instead of joining a consumer group it reads all partitions
+itself, starting at their ends: no offsets are committed, nothing old is
 replayed. A subscription registers only after the reader is positioned, so
 every entry written after `subscribe` returns reaches it.
 """
@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from customer360.events.v1 import profile_events_pb2
 from customer360.profile.v1 import profile_pb2
 from google.protobuf.message import DecodeError
@@ -24,6 +24,7 @@ from c360.kafka.topics import ensure_topics
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 100
+ASSIGNMENT_SECONDS = 30
 
 
 class TimelineHub:
@@ -41,12 +42,15 @@ class TimelineHub:
             if self._consumer is not None:
                 return
             await ensure_topics(self._bootstrap, [self._topic], self._partitions)
-            consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+            # Without a group id, a subscribed consumer is assigned every partition of the topic.
+            consumer = AIOKafkaConsumer(
+                self._topic, bootstrap_servers=self._bootstrap, enable_auto_commit=False, auto_offset_reset="latest"
+            )
             await consumer.start()
-            await consumer.topics()  # refreshes the cluster metadata
-            numbers = consumer.partitions_for_topic(self._topic) or set()
-            assigned = [TopicPartition(self._topic, n) for n in sorted(numbers)]
-            consumer.assign(assigned)
+            async with asyncio.timeout(ASSIGNMENT_SECONDS):
+                while not consumer.assignment():  # noqa: ASYNC110 - aiokafka offers no event for it
+                    await asyncio.sleep(0.05)
+            assigned = sorted(consumer.assignment())
             await consumer.seek_to_end(*assigned)
             for partition in assigned:  # resolve the end offsets now, before anyone subscribes
                 await consumer.position(partition)
