@@ -2,7 +2,7 @@
 
 The list is a JSON object mapping each document's sha256 (hex, over the exact text)
 to its text, as GraphQL code generators write it. Clients may send the text, or just
-the hash as `extensions.persistedQuery.sha256Hash` (Apollo's format) or `documentId`.
+the hash as `extensions.persistedQuery.sha256Hash` (Apollo's format).
 Over WebSocket only the full text is accepted (and checked).
 """
 
@@ -45,12 +45,12 @@ class TrustedDocuments:
         return document_hash(query) in self._by_hash
 
 
-def requested_hash(extensions: Mapping[str, Any] | None, document_id: Any = None) -> str | None:
+def requested_hash(extensions: Mapping[str, Any] | None) -> str | None:
     """The document hash a request names instead of sending the text, if any."""
     persisted = (extensions or {}).get("persistedQuery")
     if isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str):
         return str(persisted["sha256Hash"])
-    return document_id if isinstance(document_id, str) else None
+    return None
 
 
 class TrustedDocumentsOnly(SchemaExtension):

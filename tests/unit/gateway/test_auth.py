@@ -54,3 +54,17 @@ def test_outside_local_mode_the_default_secret_is_refused(monkeypatch: pytest.Mo
     monkeypatch.setenv("C360_JWT_SECRET", SECRET)
     assert GatewaySettings().jwt_secret == SECRET
     assert LOCAL_DEV_SECRET != SECRET
+
+
+async def test_the_authenticator_accepts_hs256_and_refuses_rs256_without_a_jwks() -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from gateway.auth import Authenticator
+
+    authenticator = Authenticator(SECRET)
+    principal = await authenticator.authenticate(f"Bearer {mint_token('alice', ['viewer'], SECRET)}")
+    assert principal.subject == "alice"
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rs256 = jwt.encode({"sub": "alice"}, key, algorithm="RS256")
+    with pytest.raises(AuthenticationFailed, match="no JWKS URL"):
+        await authenticator.authenticate(f"Bearer {rs256}")
