@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -125,8 +126,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """Times each operation and opens the trace its backend calls (gRPC, then Kafka) continue."""
-        kind = operation_type(request_data.query)
-        name = request_data.operation_name or "anonymous"
+        kind, name = operation_labels(request_data.query, request_data.operation_name)
         started = time.perf_counter()
         outcome = "error"
         with tracing.span_from_headers(f"graphql {kind} {name}", dict(request.headers), tracing.SpanKind.SERVER):
@@ -140,11 +140,14 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 metrics.GRAPHQL_LATENCY.labels(kind, name, outcome).observe(time.perf_counter() - started)
 
 
-def operation_type(query: str | None) -> str:
-    """`query`, `mutation` or `subscription`, from the document's first keyword (shorthand is a query)."""
-    words = (query or "").lstrip().split(None, 1)
-    first = words[0].split("(")[0].split("{")[0] if words else ""
-    return first if first in ("mutation", "subscription") else "query"
+_OPERATION = re.compile(r"^\s*(query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)?")
+
+
+def operation_labels(query: str | None, operation_name: str | None) -> tuple[str, str]:
+    """(`query`|`mutation`|`subscription`, name) from the request, else from the document's first operation."""
+    found = _OPERATION.match(query or "")
+    kind = found.group(1) if found else "query"  # `{ ... }` shorthand is a query
+    return kind, operation_name or (found.group(2) if found and found.group(2) else "anonymous")
 
 
 def create_app(settings: GatewaySettings) -> Starlette:
