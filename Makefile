@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make run SCALE=loyalty=3,profile=2` starts several instances of those services.
 run: $(STAMP)
-	$(PY) -m deploy.local.run
+	$(PY) -m deploy.local.run $(if $(SCALE),--scale $(SCALE))
 
 test: lint unit integration
 
@@ -44,6 +45,7 @@ bench-quick: $(STAMP)
 gen: $(STAMP)
 	$(PY) proto/generate.py
 	$(VENV)/bin/strawberry export-schema gateway.schema:schema --output gateway/schema.graphql
+	$(PY) -m deploy.config_reference --write
 
 # What the exported schema still lacks of ../shared/api/customer360.graphql (exits 1 while anything).
 contract: $(STAMP)

@@ -120,6 +120,7 @@ class StackConfig:
             env[f"C360_{name.upper()}_GRPC_ADDRESS"] = self.address(name)
             env[f"C360_GATEWAY_{name.upper()}_ADDRESS"] = self.target(name)
         env["C360_LOYALTY_PROFILE_ADDRESS"] = self.target("profile")
+        env["C360_COUPONS_PROFILE_ADDRESS"] = self.target("profile")
         env["C360_COUPONS_PROFILE_ADDRESS"] = self.address("profile")
         if process is not None and process != "gateway":
             service = process.partition("-")[0]
