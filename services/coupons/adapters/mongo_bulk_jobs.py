@@ -3,6 +3,8 @@
 A worker claims an unfinished job whose lease has run out and renews the lease
 with every step; if it dies, another instance takes over from the recorded
 position, and the per-customer idempotency keys make the replayed step harmless.
+Each claim inserts `<job>#<epoch>` into `bulk_issue_leases`: a unique id lets one
+claimant win per epoch (a filter-guarded update would not be atomic on FerretDB).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 Document = dict[str, Any]
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
@@ -21,6 +23,7 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 class MongoBulkJobs:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["bulk_issue_jobs"]
+        self._leases: AsyncCollection[Document] = database["bulk_issue_leases"]
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("finished", 1), ("lease_until", 1)], name="claimable")
@@ -52,11 +55,17 @@ class MongoBulkJobs:
 
     async def claim(self, owner: str, lease: timedelta) -> Document | None:
         now = datetime.now(UTC)
-        return await self.collection.find_one_and_update(
-            {"finished": False, "lease_until": {"$lt": now}},
-            {"$set": {"owner": owner, "lease_until": now + lease}},
-            return_document=ReturnDocument.AFTER,
-        )
+        async for job in self.collection.find({"finished": False, "lease_until": {"$lt": now}}, {"customer_ids": 0}):
+            epoch = job.get("epoch", 0) + 1
+            try:
+                await self._leases.insert_one({"_id": f"{job['_id']}#{epoch}", "owner": owner, "at": now})
+            except DuplicateKeyError:
+                continue  # another worker claimed this epoch
+            await self.collection.update_one(
+                {"_id": job["_id"]}, {"$set": {"owner": owner, "epoch": epoch, "lease_until": now + lease}}
+            )
+            return await self.collection.find_one({"_id": job["_id"]})
+        return None
 
     async def load_members(self, job_id: str, owner: str, customer_ids: list[str]) -> bool:
         result = await self.collection.update_one(

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from services.coupons.domain.campaign import Campaign, DiscountType
 
 Document = dict[str, Any]
 FIRST_CREATED_SEQ = 1000  # seeds take 0..999
+SEQUENCE_ATTEMPTS = 5
 
 
 class MongoCampaignRepository:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["campaigns"]
-        self._sequences: AsyncCollection[Document] = database["sequences"]
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index([("created_seq", ASCENDING)], name="by_creation")
+        with contextlib.suppress(OperationFailure):  # the earlier, non-unique index of the same key
+            await self.collection.drop_index("by_creation")
+        await self.collection.create_index([("created_seq", ASCENDING)], unique=True, name="created_seq_unique")
 
     async def seed(self, campaigns: tuple[Campaign, ...]) -> None:
         """Inserts the seed set once; an operator's later edits are never overwritten."""
@@ -35,9 +39,16 @@ class MongoCampaignRepository:
             )
 
     async def add(self, campaign: Campaign, actor: str) -> None:
-        seq = FIRST_CREATED_SEQ + await self._next_sequence("campaigns")
-        document = {**_to_document(campaign), "_id": campaign.id, "created_seq": seq}
-        await self.collection.insert_one({**document, "created_at": datetime.now(UTC), "created_by": actor})
+        """Numbered by creation time in microseconds, unique by index (a clash takes the next number)."""
+        seq = max(FIRST_CREATED_SEQ, time.time_ns() // 1000)
+        for attempt in range(SEQUENCE_ATTEMPTS):
+            document = {**_to_document(campaign), "_id": campaign.id, "created_seq": seq + attempt}
+            try:
+                await self.collection.insert_one({**document, "created_at": datetime.now(UTC), "created_by": actor})
+                return
+            except DuplicateKeyError:
+                continue
+        raise RuntimeError("could not number the campaign")
 
     async def get(self, campaign_id: str) -> Campaign | None:
         doc = await self.collection.find_one({"_id": campaign_id})
@@ -49,17 +60,6 @@ class MongoCampaignRepository:
     async def page(self, after_seq: int, limit: int) -> list[tuple[int, Campaign]]:
         cursor = self.collection.find({"created_seq": {"$gt": after_seq}}).sort("created_seq", ASCENDING).limit(limit)
         return [(doc["created_seq"], _from_document(doc)) async for doc in cursor]
-
-    async def _next_sequence(self, name: str) -> int:
-        for _ in range(3):  # two first-ever upserts may race on the counter's insert
-            try:
-                doc = await self._sequences.find_one_and_update(
-                    {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
-                )
-                return int(doc["value"]) if doc else 0
-            except DuplicateKeyError:
-                continue
-        raise RuntimeError(f"could not draw the next {name} sequence number")
 
 
 def _to_document(campaign: Campaign) -> Document:

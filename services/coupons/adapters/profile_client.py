@@ -9,11 +9,6 @@ from c360.grpc_client import open_channel
 from services.coupons.domain.customer_status import CustomerStatus
 
 DEADLINE_SECONDS = 5.0
-LIST_MEMBERS_RPC = "ListCustomerListMembers"
-
-
-class ListMembersUnavailable(Exception):
-    """The profile service does not offer customer list members (yet)."""
 
 
 class ProfileClient:
@@ -56,20 +51,8 @@ class ProfileClient:
 
     async def list_members(self, list_id: str, page_size: int, page_token: str) -> tuple[list[str], str]:
         """One page of a static list's customer ids and the next page's token ("" at the end)."""
-        service = profile_pb2.DESCRIPTOR.services_by_name["ProfileService"]
-        if LIST_MEMBERS_RPC not in service.methods_by_name:
-            raise ListMembersUnavailable("the profile service has no ListCustomerListMembers RPC")
-        request_type = getattr(profile_pb2, f"{LIST_MEMBERS_RPC}Request")
-        reply = await getattr(self._profile, LIST_MEMBERS_RPC)(
-            request_type(list_id=list_id, page_size=page_size, page_token=page_token), timeout=DEADLINE_SECONDS
+        reply = await self._profile.ListCustomerListMembers(
+            profile_pb2.ListCustomerListMembersRequest(list_id=list_id, page_size=page_size, page_token=page_token),
+            timeout=DEADLINE_SECONDS,
         )
-        return _member_ids(reply), str(reply.next_page_token)
-
-
-def _member_ids(reply: object) -> list[str]:
-    """Accepts plain ids or member messages carrying `customer_id`/`id`, whichever profile chose."""
-    for field in ("customer_ids", "members", "customers"):
-        values = getattr(reply, field, None)
-        if values is not None:
-            return [v if isinstance(v, str) else str(getattr(v, "customer_id", "") or v.id) for v in values]
-    return []
+        return list(reply.customer_ids), reply.next_page_token

@@ -19,7 +19,7 @@ import grpc
 from c360.errors import DomainError, InvalidInput, NotFound
 from services.coupons.adapters.mongo_bulk_jobs import MongoBulkJobs
 from services.coupons.adapters.mongo_campaigns import MongoCampaignRepository
-from services.coupons.adapters.profile_client import ListMembersUnavailable, ProfileClient
+from services.coupons.adapters.profile_client import ProfileClient
 from services.coupons.app.issue_coupon import IssueCoupon, IssueRequest
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,6 @@ class BulkIssueWorker:
                 if error.code() not in FINAL_STATUSES:
                     raise  # transient: the lease runs out and the job is retried
                 await self.jobs.finish(job_id, self.owner, f"could not read list {job['list_id']}: {error.details()}")
-                return
-            except ListMembersUnavailable as error:
-                await self.jobs.finish(job_id, self.owner, f"could not read list {job['list_id']}: {error}")
                 return
             if not await self.jobs.load_members(job_id, self.owner, ids):
                 return
