@@ -20,6 +20,9 @@ import grpc
 log = logging.getLogger(__name__)
 
 OUTAGE_STATUSES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+# A call that ran out of a deadline shorter than this was starved by its request's budget (spent on
+# earlier calls), which says nothing about this backend: it does not count towards opening the breaker.
+MIN_BLAMED_DEADLINE_SECONDS = 0.25
 
 
 class BreakerState(Enum):
@@ -101,7 +104,9 @@ class CircuitBreakerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
             call = await continuation(client_call_details, request)
             await call
         except grpc.aio.AioRpcError as error:
-            if error.code() in OUTAGE_STATUSES:
+            if _starved(error, client_call_details.timeout):
+                self.breaker.record_other()
+            elif error.code() in OUTAGE_STATUSES:
                 self.breaker.record_outage()
             else:  # the backend answered: a refusal is not an outage
                 self.breaker.record_success()
@@ -111,3 +116,11 @@ class CircuitBreakerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
             raise
         self.breaker.record_success()
         return call
+
+
+def _starved(error: grpc.aio.AioRpcError, timeout: float | None) -> bool:
+    return (
+        error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        and timeout is not None
+        and timeout < MIN_BLAMED_DEADLINE_SECONDS
+    )

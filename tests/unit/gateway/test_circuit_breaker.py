@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from gateway.circuit_breaker import BreakerState, CircuitBreaker
+from collections.abc import Generator
+from typing import Any, NamedTuple
+
+import grpc
+import pytest
+
+from gateway.circuit_breaker import BreakerState, CircuitBreaker, CircuitBreakerInterceptor
 
 
 class FakeClock:
@@ -79,3 +85,53 @@ def test_a_cancelled_probe_frees_the_probe_slot() -> None:
     assert circuit.allow()
     circuit.record_other()
     assert circuit.allow()
+
+
+def _rpc_error(code: grpc.StatusCode) -> grpc.aio.AioRpcError:
+    return grpc.aio.AioRpcError(code, grpc.aio.Metadata(), grpc.aio.Metadata(), details=code.name)
+
+
+class FailingCall:
+    """Stands in for a grpc.aio call object: awaiting it raises the call's error."""
+
+    def __init__(self, error: grpc.aio.AioRpcError) -> None:
+        self._error = error
+
+    def __await__(self) -> Generator[None, None, None]:
+        raise self._error
+        yield
+
+
+class Details(NamedTuple):
+    timeout: float | None
+
+
+async def _call(interceptor: CircuitBreakerInterceptor, code: grpc.StatusCode, deadline: float = 2.0) -> list[str]:
+    sent: list[str] = []
+
+    async def continuation(details: Any, request: Any) -> FailingCall:
+        sent.append(request)
+        return FailingCall(_rpc_error(code))
+
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await interceptor.intercept_unary_unary(continuation, Details(deadline), "request")
+    sent.append(raised.value.code().name)
+    return sent
+
+
+async def test_the_interceptor_fails_fast_with_unavailable_once_open_without_sending() -> None:
+    interceptor = CircuitBreakerInterceptor(breaker(FakeClock()))
+    for _ in range(3):
+        assert await _call(interceptor, grpc.StatusCode.UNAVAILABLE) == ["request", "UNAVAILABLE"]
+    assert await _call(interceptor, grpc.StatusCode.UNAVAILABLE) == ["UNAVAILABLE"]  # nothing sent
+
+
+async def test_refusals_and_deadlines_starved_by_the_request_budget_do_not_open_the_breaker() -> None:
+    interceptor = CircuitBreakerInterceptor(breaker(FakeClock()))
+    for _ in range(5):
+        await _call(interceptor, grpc.StatusCode.INVALID_ARGUMENT)
+        await _call(interceptor, grpc.StatusCode.DEADLINE_EXCEEDED, deadline=0.05)
+    assert interceptor.breaker.state is BreakerState.CLOSED
+    for _ in range(3):
+        await _call(interceptor, grpc.StatusCode.DEADLINE_EXCEEDED, deadline=1.0)
+    assert interceptor.breaker.state is BreakerState.OPEN
