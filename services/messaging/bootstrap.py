@@ -14,6 +14,7 @@ from c360.mongo import connect
 from c360.outbox import OutboxRelay
 from c360.runtime import run_service
 from c360.settings import InfraSettings
+from services.messaging.adapters.mongo_delivery_reports import MongoDeliveryReports
 from services.messaging.adapters.mongo_dispatch_queue import MongoDispatchQueue
 from services.messaging.adapters.mongo_inbox import MongoInboxRepository
 from services.messaging.adapters.mongo_messages import MongoMessageRepository
@@ -39,6 +40,7 @@ class MessagingService:
     infra: InfraSettings
     settings: MessagingSettings
     messages: MongoMessageRepository
+    reports: MongoDeliveryReports
     recipients: MongoRecipientRepository
     inbox: MongoInboxRepository
     publisher: KafkaPublisher
@@ -52,7 +54,7 @@ class MessagingService:
         infra = self.infra
         names = [topics.MESSAGING_EVENTS, *CONSUMED, *(topics.dead_letter_topic(t) for t in CONSUMED)]
         await topics.ensure_topics(infra.kafka_bootstrap, [infra.topic(t) for t in names], infra.topic_partitions)
-        for repository in (self.messages, self.recipients, self.inbox):
+        for repository in (self.messages, self.reports, self.recipients, self.inbox):
             await repository.ensure_indexes()
         await self.publisher.start()
         for provider in self.http:
@@ -88,7 +90,8 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
     recipients = MongoRecipientRepository(database)
     inbox = MongoInboxRepository(database)
     message_relay = OutboxRelay(messages.collection, publisher)
-    queue = MongoDispatchQueue(messages.collection, events_topic, message_relay)
+    reports = MongoDeliveryReports(database, messages.collection, events_topic, message_relay)
+    queue = MongoDispatchQueue(messages.collection, events_topic, message_relay, reports)
     providers = build_providers(settings)
     dispatcher = Dispatcher(
         queue,
@@ -125,7 +128,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
         ),
     ]
     use_cases = MessagingUseCases(
-        send, MarkInboxRead(inbox), InboundWhatsapp(recipients, events_topic), RecordDeliveryReport(queue)
+        send, MarkInboxRead(inbox), InboundWhatsapp(recipients, events_topic), RecordDeliveryReport(reports)
     )
     servicer = MessagingServicer(messages, inbox, recipients, use_cases)
     relays = [message_relay, OutboxRelay(recipients.collection, publisher)]
@@ -133,6 +136,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
         infra,
         settings,
         messages,
+        reports,
         recipients,
         inbox,
         publisher,

@@ -19,6 +19,7 @@ from services.messaging.domain.quiet_hours import QuietHours
 from tests.integration.conftest import GraphQLClient, eventually
 
 QUIET = QuietHours.parse("21:00-08:00")  # the service's default
+PATIENCE = 40.0  # seconds an event may take through Kafka and two services on a busy shared machine
 assert QUIET is not None
 
 REGISTER = """
@@ -83,7 +84,7 @@ async def register(gateway: GraphQLClient, mobile: str, email: str | None = None
 
 async def known_to_messaging(gateway: GraphQLClient, customer_id: str) -> None:
     """Waits until messaging's projection has the customer (it follows profile events)."""
-    await eventually(lambda: _projected(gateway, customer_id))
+    await eventually(lambda: _projected(gateway, customer_id), within_seconds=PATIENCE, interval=0.2)
 
 
 async def _projected(gateway: GraphQLClient, customer_id: str) -> bool:
@@ -125,7 +126,7 @@ async def status_becomes(gateway: GraphQLClient, customer_id: str, message_id: s
         node = await message_status(gateway, customer_id, message_id)
         return node if node and node["status"] == status else None
 
-    found: dict[str, Any] = await eventually(probe)
+    found: dict[str, Any] = await eventually(probe, within_seconds=PATIENCE)
     return found
 
 

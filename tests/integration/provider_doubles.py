@@ -90,14 +90,14 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 key = request.headers.get("idempotency-key", "")
                 failures = recorder.failures[key] = recorder.failures.get(key, 0) + 1
             address = request.address()
-            if "slow" in address:
-                time.sleep(SLOW_SECONDS)
             if "reject" in address:
                 self._reply(400, {"message": "Invalid 'To' number", "error": {"message": "Recipient unreachable"}})
             elif "flaky" in address and failures <= 2:
                 self._reply(503, {"error": {"message": "try later"}})
             else:
-                request.reply = _accepted(self.path)
+                request.reply = _accepted(self.path)  # known (and visible to tests) before a slow answer
+                if "slow" in address:
+                    time.sleep(SLOW_SECONDS)
                 self._reply(200, request.reply)
 
         def _reply(self, status: int, body: dict[str, Any]) -> None:

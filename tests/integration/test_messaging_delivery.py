@@ -115,6 +115,25 @@ async def test_delivery_reports_move_the_status_forward_only_and_need_the_shared
     assert (await message_status(gateway, customer_id, message_id) or {})["status"] == "READ"
 
 
+async def test_a_delivery_report_that_arrives_before_sent_is_written_is_applied_once_it_is(
+    gateway: GraphQLClient, partner_producer: AIOKafkaProducer, stack: Stack, message_providers: ProviderDoubles
+) -> None:
+    token = f"slow-{key()}"
+    customer_id, message_id = await push_to(gateway, partner_producer, stack, token, "Quick, a report")
+    in_flight = await eventually(lambda: _first_request(message_providers, token), interval=0.02)
+
+    early = await report(stack, in_flight.provider_message_id(), "delivered")  # we are still waiting for the reply
+
+    assert early.status_code == 200
+    assert early.json()["statusesApplied"] == 0
+    await status_becomes(gateway, customer_id, message_id, "DELIVERED")
+
+
+async def _first_request(providers: ProviderDoubles, address: str) -> RecordedRequest | None:
+    found = providers.recorder.to(address)
+    return found[0] if found else None
+
+
 async def test_quiet_hours_hold_a_message_while_an_otp_goes_out_at_once_and_is_never_logged_in_clear(
     gateway: GraphQLClient, partner_producer: AIOKafkaProducer, stack: Stack, message_providers: ProviderDoubles
 ) -> None:

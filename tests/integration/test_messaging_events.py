@@ -57,10 +57,14 @@ async def test_a_coupon_issued_to_an_opted_in_customer_is_notified_once_on_the_p
     mails = await eventually(lambda: _mails(message_providers, email))
     assert len(mails) == 1
     assert "code SAVE-10" in mails[0].get_payload()
-    section = await messaging_of(gateway, customer_id)
-    campaigns = [e["node"] for e in section["campaignsReceived"]["edges"]]
+
+    async def campaigns_received() -> list[tuple[str, str]]:  # once SENT is written, just after the mail left
+        edges = (await messaging_of(gateway, customer_id))["campaignsReceived"]["edges"]
+        return [(e["node"]["campaign"], e["node"]["channel"]) for e in edges] if len(edges) == 2 else []
+
     # Newest first: the coupon e-mail, then the SMS that probed the opt-in.
-    assert [(c["campaign"], c["channel"]) for c in campaigns] == [("coupons", "EMAIL"), ("coupons", "SMS")]
+    assert await eventually(campaigns_received) == [("coupons", "EMAIL"), ("coupons", "SMS")]
+    section = await messaging_of(gateway, customer_id)
     inbox = [e["node"] for e in section["inbox"]["edges"]]
     assert [(i["title"], i["status"]) for i in inbox] == [("New coupon: Ten percent off", "NEW")]
     assert inbox[0]["expiresAt"] is not None

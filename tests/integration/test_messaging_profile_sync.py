@@ -61,13 +61,25 @@ async def test_profile_edits_opt_ins_links_and_erasure_reach_messaging(
     token = f"fcm-{key()}"
     await mutate(gateway, LINK, id=customer_id, token=token)
 
-    mail = await eventually(lambda: accepted(gateway, customer_id, "EMAIL", body="Your new address works"))
+    mail = await eventually(
+        lambda: accepted(gateway, customer_id, "EMAIL", body="Your new address works"), within_seconds=45, interval=0.3
+    )
     await status_becomes(gateway, customer_id, mail["id"], "SENT")
     assert len(message_providers.mailbox.to(email)) == 1
-    assert await eventually(lambda: accepted(gateway, customer_id, "SMS", body="News", campaign="newsletter"))
-    push = await eventually(lambda: accepted(gateway, customer_id, "PUSH", body="Hello on the app"))
+    assert await eventually(
+        lambda: accepted(gateway, customer_id, "SMS", body="News", campaign="newsletter"),
+        within_seconds=45,
+        interval=0.3,
+    )
+    push = await eventually(
+        lambda: accepted(gateway, customer_id, "PUSH", body="Hello on the app"), within_seconds=45, interval=0.3
+    )
     await status_becomes(gateway, customer_id, push["id"], "SENT")
     assert [r.text() for r in message_providers.recorder.to(token)] == ["Hello on the app"]
 
     await mutate(gateway, DELETE, id=customer_id)
-    assert await eventually(lambda: refused_with(gateway, customer_id, "SMS", "CUSTOMER_ERASED", body="Still there?"))
+    assert await eventually(
+        lambda: refused_with(gateway, customer_id, "SMS", "CUSTOMER_ERASED", body="Still there?"),
+        within_seconds=45,
+        interval=0.3,
+    )

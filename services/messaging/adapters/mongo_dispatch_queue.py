@@ -17,8 +17,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from c360.outbox import OutboxRelay, outbox_push
 from services.messaging.adapters.message_documents import from_document, sent_event, status_event
+from services.messaging.adapters.mongo_delivery_reports import MongoDeliveryReports
 from services.messaging.app.ports import Claim
-from services.messaging.domain.channels import MessageStatus, statuses_a_report_may_replace
+from services.messaging.domain.channels import MessageStatus
 from services.messaging.domain.message import OutgoingMessage
 
 Document = dict[str, Any]
@@ -26,10 +27,17 @@ SENDING = MessageStatus.SENDING.value
 
 
 class MongoDispatchQueue:
-    def __init__(self, collection: AsyncCollection[Document], events_topic: str, relay: OutboxRelay) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        events_topic: str,
+        relay: OutboxRelay,
+        reports: MongoDeliveryReports,
+    ) -> None:
         self._collection = collection
         self._topic = events_topic
         self._relay = relay
+        self._reports = reports
 
     async def claim_due(self, now: datetime, lease_until: datetime) -> Claim | None:
         # No projection: FerretDB's findAndModify does not take one.
@@ -65,6 +73,7 @@ class MongoDispatchQueue:
         )
         update["$unset"] = {"send_text": "", "template_params": "", "lease_until": ""}
         await self._finish(message, update)
+        await self._reports.apply_early(provider_message_id)
 
     async def fail(self, message: OutgoingMessage, reason: str) -> None:
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
@@ -85,20 +94,3 @@ class MongoDispatchQueue:
         )
         if result.modified_count:
             self._relay.nudge(message.id)
-
-    async def record_report(self, provider_message_id: str, status: MessageStatus, reason: str) -> bool:
-        """A provider's delivery report: applied only when it moves the status forward."""
-        allowed = [s.value for s in statuses_a_report_may_replace(status)]
-        if not provider_message_id or not allowed:
-            return False
-        doc = await self._collection.find_one({"provider_message_id": provider_message_id}, {"outbox": 0})
-        if doc is None or doc["status"] not in allowed:
-            return False
-        update = outbox_push([status_event(doc, status, reason, self._topic)])
-        update["$set"]["status"] = status.value
-        if status is MessageStatus.FAILED:
-            update["$set"]["failure_reason"] = reason
-        result = await self._collection.update_one({"_id": doc["_id"], "status": doc["status"]}, update)
-        if result.modified_count:
-            self._relay.nudge(doc["_id"])
-        return bool(result.modified_count)
