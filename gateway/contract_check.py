@@ -20,6 +20,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLSchema,
     GraphQLType,
+    OperationType,
     build_schema,
     is_enum_type,
     is_input_object_type,
@@ -71,8 +72,22 @@ def _same_shape(
 def check(contract_sdl: str, exported_sdl: str) -> list[str]:
     contract, exported = build_schema(contract_sdl), build_schema(exported_sdl)
     gaps: list[str] = []
+    roots = {}  # root types are matched by operation, whatever they are called
+    for operation in OperationType:
+        expected_root, actual_root = contract.get_root_type(operation), exported.get_root_type(operation)
+        if expected_root is None:
+            continue
+        roots[expected_root.name] = operation
+        if actual_root is None:
+            gaps.append(f"missing {operation.value} root type {expected_root.name}")
+            continue
+        if actual_root.name != expected_root.name:
+            gaps.append(
+                f"the {operation.value} root type is {actual_root.name}, the contract names it {expected_root.name}"
+            )
+        gaps.extend(_type_gaps(expected_root.name, expected_root, actual_root, exported))
     for name, expected in sorted(contract.type_map.items()):
-        if name.startswith("__") or name in specified_scalar_types:  # built in; absent only when unused
+        if name.startswith("__") or name in specified_scalar_types or name in roots:  # built in, or done above
             continue
         actual = exported.type_map.get(name)
         if actual is None:

@@ -24,13 +24,14 @@ from gateway.rate_limit import RateLimit
 
 Query = merge_types("Query", (Customer360Queries, AuditQueries, CouponsQueries))
 Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations, LoyaltyMutations, CouponsMutations))
+Subscription = merge_types("Subscription", (TimelineSubscription,))
 
 
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        subscription=TimelineSubscription,
+        subscription=Subscription,
         # Factories, not instances: each operation gets its own extension objects.
         # The guards refuse in this order, each before anything is executed: no token, over the rate,
         # not a trusted document, too expensive.

@@ -89,3 +89,13 @@ def test_a_lost_interface_and_a_changed_kind_are_reported() -> None:
         CONTRACT, CONTRACT.replace("input UpdateInput", "type UpdateInput").replace("input: UpdateInput!", "x: ID")
     )
     assert "UpdateInput is an input type in the contract but an object type in the schema" in gaps
+
+
+def test_root_types_are_matched_by_operation_and_a_different_name_is_reported() -> None:
+    contract = CONTRACT + "\ntype Subscription { live(id: ID!): Customer! }"
+    roots = "schema { query: Query mutation: Mutation subscription: LiveFeed }"
+    exported = CONTRACT + "\ntype LiveFeed { live(id: ID!): Customer! }\n" + roots
+    assert check(contract, exported) == ["the subscription root type is LiveFeed, the contract names it Subscription"]
+    assert check(contract, CONTRACT) == ["missing subscription root type Subscription"]
+    lacking = exported.replace("live(id: ID!): Customer!", "other: Int")
+    assert "missing field Subscription.live" in check(contract, lacking)
