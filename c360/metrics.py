@@ -27,6 +27,7 @@ GRAPHQL_LATENCY = Histogram(
     ["operation_type", "operation_name", "outcome"],
     buckets=LATENCY_BUCKETS,
 )
+GRAPHQL_IN_FLIGHT = Gauge("c360_graphql_operations_in_flight", "GraphQL operations being executed right now.")
 CONSUMER_PROCESSED = Counter(
     "c360_kafka_records_processed_total", "Records a consumer group handled successfully.", ["group", "topic"]
 )

@@ -129,6 +129,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
         kind, name = operation_labels(request_data.query, request_data.operation_name)
         started = time.perf_counter()
         outcome = "error"
+        metrics.GRAPHQL_IN_FLIGHT.inc()
         with tracing.span_from_headers(f"graphql {kind} {name}", dict(request.headers), tracing.SpanKind.SERVER):
             try:
                 result = await super().execute_single(
@@ -137,6 +138,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
                 outcome = "error" if result.errors else "ok"
                 return result
             finally:
+                metrics.GRAPHQL_IN_FLIGHT.dec()
                 metrics.GRAPHQL_LATENCY.labels(kind, name, outcome).observe(time.perf_counter() - started)
 
 

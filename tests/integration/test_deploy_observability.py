@@ -1,13 +1,15 @@
-"""Observability of the real processes: every service and the gateway export spans over OTLP/HTTP to a
+"""Observability and graceful stop of the real processes: every service and the gateway export spans over OTLP/HTTP to a
 collector this test runs, and serve Prometheus metrics that this test scrapes.
 
 One `registerCustomer` is one trace: the gateway's operation, profile's RPC and outbox publish, and
-loyalty's consumer, joined through gRPC metadata and Kafka record headers.
+loyalty's consumer, joined through gRPC metadata and Kafka record headers. A SIGTERM to the gateway lets
+the request it is serving finish.
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -93,6 +95,8 @@ def observed_stack(infra: Any, collector_port: int) -> Iterator[Stack]:
             "C360_JWT_SECRET": JWT_SECRET,
             "C360_ENV": "test",
             "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector_port}",
+            # Room for the drain test to hold a request in flight while the gateway is told to stop.
+            "C360_GATEWAY_REQUEST_BUDGET_SECONDS": "15",
         },
     ).scaled({}, with_metrics=True)
     running = Stack(config)
@@ -203,3 +207,31 @@ async def test_services_and_gateway_expose_rpc_graphql_consumer_and_outbox_metri
     operation = {"operation_type": "mutation", "operation_name": "Register", "outcome": "ok"}
     assert total(gateway, "c360_graphql_operation_seconds_count", **operation) >= 2
     assert total(gateway, "c360_graphql_operation_seconds_bucket", le="+Inf", **operation) >= 2
+
+
+async def test_sigterm_lets_the_gateway_finish_the_request_in_flight_then_exit_cleanly(
+    client: GraphQLClient, observed_stack: Stack
+) -> None:
+    customer_id = await register(client, random_mobile())
+    profile = observed_stack.processes["profile"]
+    profile.send_signal(signal.SIGSTOP)  # the next query waits on profile: it is in flight in the gateway
+    try:
+        in_flight = asyncio.create_task(client.execute(VIEW, id=customer_id))
+
+        async def gateway_is_serving_it() -> bool:
+            samples = await scrape(f"{observed_stack.gateway_url}/metrics")
+            return total(samples, "c360_graphql_operations_in_flight") >= 1
+
+        await eventually(gateway_is_serving_it, interval=0.05)
+        observed_stack.processes["gateway"].send_signal(signal.SIGTERM)
+    finally:
+        profile.send_signal(signal.SIGCONT)
+    body = await in_flight
+    assert "errors" not in body, body
+    assert body["data"]["customer360"]["id"] == customer_id
+    # uvicorn re-raises the SIGTERM it handled once its graceful shutdown is complete.
+    assert await asyncio.to_thread(observed_stack.processes["gateway"].wait, 30) in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in observed_stack.log_tail("gateway", 20)
+
+    observed_stack.start_process("gateway")
+    await observed_stack.wait_ready()
