@@ -21,10 +21,13 @@ READ_METHOD_PREFIXES = ("Get", "BatchGet", "List", "Search", "Lookup", "Find", "
 MAX_ATTEMPTS = 3
 
 
+def method_name(method: str | bytes) -> str:
+    return method.decode() if isinstance(method, bytes) else method
+
+
 def is_idempotent_read(method: str | bytes) -> bool:
     """`/pkg.Service/GetThing` -> True; the naming rule every service's proto follows for reads."""
-    name = (method.decode() if isinstance(method, bytes) else method).rpartition("/")[2]
-    return name.startswith(READ_METHOD_PREFIXES)
+    return method_name(method).rpartition("/")[2].startswith(READ_METHOD_PREFIXES)
 
 
 class ReadRetryInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
@@ -49,5 +52,5 @@ class ReadRetryInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
                 if error.code() != grpc.StatusCode.UNAVAILABLE or attempt >= self._max_attempts or out_of_time:
                     return call  # awaiting it re-raises the error for the caller
             attempt += 1
-            metrics.RPC_CLIENT_RETRIES.labels(str(client_call_details.method)).inc()
+            metrics.RPC_CLIENT_RETRIES.labels(method_name(client_call_details.method)).inc()
             client_call_details = client_call_details._replace(timeout=left)
