@@ -39,7 +39,12 @@ class Backends:
             "messaging": settings.messaging_address,
         }
         breakers = {
-            name: CircuitBreaker(name, settings.breaker_failure_threshold, settings.breaker_pause_seconds)
+            name: CircuitBreaker(
+                name,
+                settings.breaker_failure_threshold,
+                settings.breaker_pause_seconds,
+                settings.breaker_min_streak_seconds,
+            )
             for name in addresses
         }
         channels = {

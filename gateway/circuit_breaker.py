@@ -1,10 +1,12 @@
 """A per-backend circuit breaker, as a gRPC client interceptor, so no feature code has to know about it.
 
 Closed: calls go through; `failure_threshold` consecutive outages (UNAVAILABLE or
-DEADLINE_EXCEEDED) open it. Open: calls fail at once with UNAVAILABLE, sparing the
-request budget and the struggling backend. After `pause_seconds` it is half-open: one
-probe call goes through (the others still fail fast); its success closes the breaker,
-its failure opens it for another pause.
+DEADLINE_EXCEEDED) spread over at least `min_streak_seconds` open it. The time span keeps
+one burst of concurrent calls that time out together (a moment of overload) from cutting
+a backend off; a real outage keeps failing calls for longer than that. Open: calls fail
+at once with UNAVAILABLE, sparing the request budget and the struggling backend. After
+`pause_seconds` it is half-open: one probe call goes through (the others still fail
+fast); its success closes the breaker, its failure opens it for another pause.
 """
 
 from __future__ import annotations
@@ -35,13 +37,20 @@ class CircuitBreaker:
     """The state machine alone: no I/O, the clock is injected."""
 
     def __init__(
-        self, name: str, failure_threshold: int, pause_seconds: float, clock: Callable[[], float] = time.monotonic
+        self,
+        name: str,
+        failure_threshold: int,
+        pause_seconds: float,
+        min_streak_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
         self._threshold = failure_threshold
         self._pause = pause_seconds
+        self._min_streak = min_streak_seconds
         self._clock = clock
         self._failures = 0
+        self._streak_started = 0.0
         self._opened_at: float | None = None
         self._probing = False
 
@@ -71,10 +80,14 @@ class CircuitBreaker:
         self._probing = False
 
     def record_outage(self) -> None:
+        now = self._clock()
+        if self._failures == 0:
+            self._streak_started = now
         self._failures += 1
-        if self._probing or (self._opened_at is None and self._failures >= self._threshold):
+        long_enough = now - self._streak_started >= self._min_streak
+        if self._probing or (self._opened_at is None and self._failures >= self._threshold and long_enough):
             log.warning("circuit of %s opened after %d consecutive failures", self.name, self._failures)
-            self._opened_at = self._clock()
+            self._opened_at = now
         self._probing = False
 
     def record_other(self) -> None:

@@ -31,6 +31,8 @@ class GatewaySettings(BaseSettings):
     # A backend that failed this many calls in a row (down or too slow) is not called for `breaker_pause_seconds`.
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_pause_seconds: float = Field(default=5.0, gt=0)
+    # Those failures in a row must span this long: a burst of calls timing out together is overload, not an outage.
+    breaker_min_streak_seconds: float = Field(default=1.0, ge=0)
     # Estimated cost (selected fields times list sizes) above which a query is refused before it runs.
     max_query_cost: int = Field(default=25_000, ge=1)
     # Per token subject, in this gateway instance; 0 switches rate limiting off.

@@ -135,3 +135,26 @@ async def test_refusals_and_deadlines_starved_by_the_request_budget_do_not_open_
     for _ in range(3):
         await _call(interceptor, grpc.StatusCode.DEADLINE_EXCEEDED, deadline=1.0)
     assert interceptor.breaker.state is BreakerState.OPEN
+
+
+def test_a_burst_of_simultaneous_failures_does_not_open_it_but_a_lasting_streak_does() -> None:
+    clock = FakeClock()
+    circuit = CircuitBreaker("coupons", failure_threshold=3, pause_seconds=5.0, min_streak_seconds=1.0, clock=clock)
+    for _ in range(20):  # fifty concurrent calls hitting their deadline together
+        circuit.record_outage()
+    assert circuit.state is BreakerState.CLOSED
+    clock.now += 1.0
+    circuit.record_outage()
+    assert circuit.state is BreakerState.OPEN
+
+
+def test_a_success_starts_the_streak_over() -> None:
+    clock = FakeClock()
+    circuit = CircuitBreaker("coupons", failure_threshold=3, pause_seconds=5.0, min_streak_seconds=1.0, clock=clock)
+    circuit.record_outage()
+    clock.now += 2
+    circuit.record_success()
+    circuit.record_outage()
+    circuit.record_outage()
+    circuit.record_outage()
+    assert circuit.state is BreakerState.CLOSED
