@@ -18,6 +18,7 @@ from services.coupons.adapters.mongo_campaigns import MongoCampaignRepository
 from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
 from services.coupons.adapters.mongo_coupons import MongoCouponRepository
 from services.coupons.adapters.mongo_customers import MongoCustomerStatuses
+from services.coupons.adapters.mongo_issue_keys import MongoIssueKeys
 from services.coupons.adapters.mongo_limits import MongoLimitSlots
 from services.coupons.adapters.mongo_rejections import MongoRejectionLog
 from services.coupons.adapters.profile_client import ProfileClient
@@ -49,6 +50,7 @@ class Stores:
     rejections: MongoRejectionLog
     bulk_jobs: MongoBulkJobs
     changes: MongoCouponChanges
+    keys: MongoIssueKeys
 
     async def ensure_indexes(self) -> None:
         for store in vars(self).values():
@@ -100,6 +102,7 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
         rejections=MongoRejectionLog(database),
         bulk_jobs=MongoBulkJobs(database),
         changes=MongoCouponChanges(database),
+        keys=MongoIssueKeys(database),
     )
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="coupons")
     coupon_relay = OutboxRelay(stores.changes.collection, publisher)
@@ -112,6 +115,7 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
     issue = IssueCoupon(
         CampaignCache(stores.campaigns),
         stores.coupons,
+        stores.keys,
         stores.limits,
         directory,
         stores.changes,
@@ -123,7 +127,9 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
     apply_purchase = ApplyPurchase(
         stores.coupons, stores.campaigns, stores.rejections, change, rejection_relay, events_topic
     )
-    customer_events = CustomerEvents(stores.statuses, stores.coupons, stores.limits, stores.rejections, stores.changes)
+    customer_events = CustomerEvents(
+        stores.statuses, stores.coupons, stores.keys, stores.limits, stores.rejections, stores.changes
+    )
     group = infra.consumer_group("coupons")
     consumers = [
         ConsumerLoop(

@@ -79,11 +79,12 @@ async def test_fifty_concurrent_issuances_against_a_total_limit_of_ten_issue_exa
             for n in range(50)
         )
     )
-    # On a loaded machine some answers may miss the gateway's 2 s budget; the service still finishes them,
-    # so the invariant is checked on what was stored, and every answer that came is checked too.
+    # On a loaded machine some answers may miss the gateway's 2 s budget (and then meet its open circuit); the
+    # service finishes every issuance it started, so the invariant is checked on what was stored, and every
+    # answer that came is checked too.
     answered = [b["data"]["issueCoupon"] for b in bodies if not b.get("errors")]
-    assert all(b["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED" for b in bodies if b.get("errors"))
-    assert len(answered) >= 10
+    late = {b["errors"][0]["extensions"]["code"] for b in bodies if b.get("errors")}
+    assert late <= {"DEADLINE_EXCEEDED", "UNAVAILABLE"}
     assert {e["code"] for p in answered for e in p["userErrors"]} <= {"COUPON_LIMIT_REACHED"}
     assert len([p for p in answered if p["coupon"]]) <= 10
     coupons = mongo[f"{stack.config.database_prefix}coupons"]["coupons"]
@@ -94,8 +95,8 @@ async def test_fifty_concurrent_issuances_against_a_total_limit_of_ten_issue_exa
     await eventually(ten_stored)
     await asyncio.sleep(1)  # any request still in flight would add to it now
     assert await coupons.count_documents({"campaign_id": campaign["id"]}) == 10
-    late = await issue(gateway, customers[0], campaign["id"])
-    assert [e["code"] for e in late["userErrors"]] == ["COUPON_LIMIT_REACHED"]
+    after = await issue(gateway, customers[0], campaign["id"])  # retried until the gateway calls coupons again
+    assert [e["code"] for e in after["userErrors"]] == ["COUPON_LIMIT_REACHED"]
 
 
 async def test_the_per_customer_limit_holds_under_concurrency(gateway: GraphQLClient) -> None:

@@ -70,26 +70,24 @@ class MongoCouponRepository:
         query = {"status": CouponStatus.ACTIVE.value, "expires_at": {"$lte": now}}
         return [_from_document(doc) async for doc in self.collection.find(query, HIDDEN).limit(limit)]
 
-    async def anonymise_customer(self, customer_id: str, now: datetime) -> int:
-        """Erasure: coupons stay for campaign counts but no longer point at the person; active ones end."""
+    async def anonymise_customer(self, customer_id: str, now: datetime) -> list[str]:
+        """Erasure: coupons stay for campaign counts but no longer point at the person; active ones end.
+
+        Returns the idempotency keys the coupons carried, for the caller to forget too.
+        """
         await self.collection.update_many(
             {"customer_id": customer_id, "status": CouponStatus.ACTIVE.value},
-            {"$set": {"status": CouponStatus.REMOVED.value, "remark": "customer erased", "removed_at": now}},
+            {
+                "$set": {"status": CouponStatus.REMOVED.value, "remark": "customer erased", "removed_at": now},
+                "$inc": {"version": 1},  # a change claimed on the old version no longer applies
+            },
         )
-        codes = [doc["_id"] async for doc in self.collection.find({"customer_id": customer_id}, {"_id": 1})]
-        for code in codes:
-            await self.collection.update_one(
-                {"_id": code},
-                {
-                    "$set": {
-                        "customer_id": ERASED_CUSTOMER,
-                        "idem_key": f"~{code}",
-                        "issued_by": None,
-                        "anonymised": True,
-                    }
-                },
-            )
-        return len(codes)
+        cursor = self.collection.find({"customer_id": customer_id}, {"idem_key": 1})
+        found = [(doc["_id"], doc.get("idem_key", "")) async for doc in cursor]
+        for code, _ in found:
+            anonymous = {"customer_id": ERASED_CUSTOMER, "idem_key": f"~{code}", "issued_by": None, "anonymised": True}
+            await self.collection.update_one({"_id": code}, {"$set": anonymous})
+        return [key for _, key in found if key and not key.startswith("~")]
 
 
 def _to_document(coupon: Coupon, idempotency_key: str) -> Document:

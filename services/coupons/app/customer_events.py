@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
 from services.coupons.adapters.mongo_coupons import ERASED_CUSTOMER, MongoCouponRepository
 from services.coupons.adapters.mongo_customers import MongoCustomerStatuses
+from services.coupons.adapters.mongo_issue_keys import MongoIssueKeys
 from services.coupons.adapters.mongo_limits import MongoLimitSlots
 from services.coupons.adapters.mongo_rejections import MongoRejectionLog
 from services.coupons.domain.customer_status import CustomerStatus
@@ -17,6 +18,7 @@ from services.coupons.domain.customer_status import CustomerStatus
 class CustomerEvents:
     statuses: MongoCustomerStatuses
     coupons: MongoCouponRepository
+    keys: MongoIssueKeys
     limits: MongoLimitSlots
     rejections: MongoRejectionLog
     changes: MongoCouponChanges
@@ -33,7 +35,8 @@ class CustomerEvents:
     async def erased(self, customer_id: str) -> None:
         """Status first, so no issuance starting now can succeed; then the coupons lose the person."""
         await self.statuses.erase(customer_id)
-        await self.coupons.anonymise_customer(customer_id, datetime.now(UTC))
+        for key in await self.coupons.anonymise_customer(customer_id, datetime.now(UTC)):
+            await self.keys.forget(key)
         await self.rejections.anonymise_customer(customer_id)
         await self.changes.anonymise_customer(customer_id, ERASED_CUSTOMER)
         await self.limits.forget_customer(customer_id)

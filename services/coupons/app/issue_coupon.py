@@ -15,6 +15,7 @@ from c360.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from c360.outbox import OutboxRelay
 from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
 from services.coupons.adapters.mongo_coupons import DuplicateCoupon, MongoCouponRepository
+from services.coupons.adapters.mongo_issue_keys import MongoIssueKeys
 from services.coupons.adapters.mongo_limits import MongoLimitSlots, per_customer_key, total_key
 from services.coupons.app.campaign_cache import CampaignCache
 from services.coupons.app.customer_directory import CustomerDirectory
@@ -39,6 +40,7 @@ class IssueRequest:
 class IssueCoupon:
     campaigns: CampaignCache
     coupons: MongoCouponRepository
+    keys: MongoIssueKeys
     limits: MongoLimitSlots
     customers: CustomerDirectory
     changes: MongoCouponChanges
@@ -50,7 +52,7 @@ class IssueCoupon:
         if not key or len(key) > MAX_KEY_LENGTH:
             raise InvalidInput("INVALID_IDEMPOTENCY_KEY", "An idempotency key of 1 to 200 characters is required.",
                                "idempotencyKey")  # fmt: skip
-        if (earlier := await self.coupons.by_idempotency_key(key)) is not None:
+        if (earlier := await self._issued_under(key)) is not None:
             return _same_request(earlier, request)
         campaign = await self.campaigns.get(request.campaign_id)
         if campaign is None:
@@ -60,7 +62,7 @@ class IssueCoupon:
         check_may_receive(request.customer_id, await self.customers.status_of(request.customer_id))
         slots = await self._take_slots(campaign, request.customer_id)
         if slots is None:
-            if (earlier := await self.coupons.by_idempotency_key(key)) is not None:
+            if (earlier := await self._issued_under(key)) is not None:
                 return _same_request(earlier, request)  # a concurrent twin took the last slot
             raise PreconditionFailed(
                 "COUPON_LIMIT_REACHED", f"No more coupons of campaign {campaign.id} may be issued.", "campaignId"
@@ -101,8 +103,13 @@ class IssueCoupon:
                 await self.changes.drop_issued(coupon.code)
                 raise
             self.relay.nudge(await self.changes.release_issued(coupon.code))
+            await self.keys.remember(key, coupon.code)
             return coupon, True
         raise RuntimeError("could not draw a unique coupon code")
+
+    async def _issued_under(self, key: str) -> Coupon | None:
+        code = await self.keys.code_for(key)
+        return await self.coupons.get(code) if code else None
 
     async def _take_slots(self, campaign: Campaign, customer_id: str) -> list[str] | None:
         """The slots taken, or None (with nothing held) when a limit is reached."""

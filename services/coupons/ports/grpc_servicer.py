@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from customer360.coupons.v1 import coupons_pb2, coupons_pb2_grpc
@@ -22,6 +24,7 @@ from services.coupons.ports.bulk_job_mapping import bulk_job_to_proto
 from services.coupons.proto_mapping import campaign_to_proto, coupon_to_proto, definition_from_proto
 
 Context = grpc.aio.ServicerContext[Any, Any]
+T = TypeVar("T")
 MAX_PAGE = 200
 MAX_BATCH = 500
 
@@ -36,6 +39,13 @@ class CouponsUseCases:
     start_bulk: StartBulkIssue
     bulk_jobs: MongoBulkJobs
     lapse: LapseCoupons
+
+
+def finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
+    """A caller's deadline must not stop an issuance halfway (slots taken, coupon not stored): it completes."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved: never "unhandled"
+    return asyncio.shield(task)
 
 
 class CouponsServicer(coupons_pb2_grpc.CouponsServiceServicer):
@@ -75,10 +85,8 @@ class CouponsServicer(coupons_pb2_grpc.CouponsServiceServicer):
         return campaign_to_proto(campaign)
 
     async def IssueCoupon(self, request: coupons_pb2.IssueCouponRequest, context: Context) -> coupons_pb2.Coupon:
-        coupon = await self._do.issue(
-            IssueRequest(request.customer_id, request.campaign_id, request.idempotency_key, request.actor)
-        )
-        return coupon_to_proto(coupon)
+        issuance = IssueRequest(request.customer_id, request.campaign_id, request.idempotency_key, request.actor)
+        return coupon_to_proto(await finish_even_if_cancelled(self._do.issue(issuance)))
 
     async def RemoveCoupon(self, request: coupons_pb2.RemoveCouponRequest, context: Context) -> coupons_pb2.Coupon:
         coupon = await self._do.remove(request.code, request.remark, request.actor, request.customer_id)
