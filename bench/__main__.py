@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,15 +37,22 @@ def _arguments() -> argparse.Namespace:
     return options
 
 
+def _progress(message: str) -> None:
+    print(f"[bench {datetime.now(UTC).strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 async def _measure(stack: Stack, options: argparse.Namespace, out: Path) -> str:
     sections: list[str] = []
+    _progress(f"seeding {options.customers} customers")
     started = time.perf_counter()
     customers = await seed_customers(stack.config.address("profile"), options.customers)
     seeded_customers = time.perf_counter() - started
+    _progress(f"customers seeded in {seeded_customers:.1f}s; publishing {options.purchases} purchases")
     await publish_purchases(
         stack.config.kafka_bootstrap, f"{stack.config.topic_prefix}purchases", customers, options.purchases
     )
     idle = resources.snapshot(stack)
+    _progress(f"ingestion scenario: {options.ingest} more events (waits for the history too)")
     ingest = await ingestion.run(stack, customers, options.ingest)  # also waits for the seeded history
     sections.append(
         "## Seed\n\n"
@@ -57,6 +65,7 @@ async def _measure(stack: Stack, options: argparse.Namespace, out: Path) -> str:
     levels = [int(level) for level in options.levels.split(",")]
     token = mint_token("bench", ["ADMIN"], JWT_SECRET)
     before = resources.snapshot(stack)
+    _progress(f"customer360 at concurrency {levels}")
     runs = await customer360.run(stack, token, ids, levels, options.seconds)
     after = resources.snapshot(stack)
     report.latency_plot(runs, out / "customer360.png", "customer360 (full query)")
@@ -92,6 +101,7 @@ async def _measure(stack: Stack, options: argparse.Namespace, out: Path) -> str:
         + "\n![rss](rss.png)\n"
     )
 
+    _progress("profiling the gateway")
     collapsed = out / "gateway-profile.txt"
     sampler = profiling.start_sampling(stack.processes["gateway"].pid, int(options.seconds), collapsed)
     await customer360.run(stack, token, ids, [32], options.seconds)
