@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -90,6 +90,16 @@ async def create_campaign(gateway: GraphQLClient, **fields: Any) -> dict[str, An
     payload: dict[str, Any] = body["data"]["createCampaign"]
     assert payload["userErrors"] == [], payload
     return payload["campaign"]  # type: ignore[no-any-return]
+
+
+async def expiring_campaign(gateway: GraphQLClient, seconds: float = 4.0) -> tuple[dict[str, Any], datetime]:
+    """A campaign whose window (so every coupon of it) ends in `seconds`: long enough to issue on a loaded machine."""
+    ends = datetime.now(UTC) + timedelta(seconds=seconds)
+    return await create_campaign(gateway, validDays=None, validUntil=ends.isoformat()), ends
+
+
+async def until(moment: datetime) -> None:
+    await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()) + 0.2)
 
 
 async def issue(gateway: GraphQLClient, customer_id: str, campaign_id: str, key: str | None = None) -> dict[str, Any]:

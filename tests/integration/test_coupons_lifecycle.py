@@ -4,7 +4,6 @@ profile, and the coupons sections (newest first, paginated, campaigns batched)."
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
@@ -19,17 +18,14 @@ from tests.integration.coupons_support import (
     CouponsEvents,
     codes,
     coupons_of,
-    create_campaign,
+    expiring_campaign,
     issue,
     issued_coupon,
     register,
+    until,
 )
 
 Mongo = AsyncMongoClient[dict[str, Any]]
-
-
-def ending_in(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
 
 
 async def test_coupons_past_expiry_lapse_and_move_to_the_lapsed_list(gateway: GraphQLClient, stack: Stack) -> None:
@@ -37,7 +33,7 @@ async def test_coupons_past_expiry_lapse_and_move_to_the_lapsed_list(gateway: Gr
     await events.start()
     try:
         customer_id = await register(gateway)
-        campaign = await create_campaign(gateway, validDays=None, validUntil=ending_in(1.5))
+        campaign, _ = await expiring_campaign(gateway)
         coupon = await issued_coupon(gateway, customer_id, campaign["id"])
 
         async def lapsed() -> list[dict[str, Any]]:
@@ -58,9 +54,10 @@ async def test_lapse_runs_concurrently_and_repeatedly_lapse_each_coupon_once(
     await events.start()
     try:
         customer_id = await register(gateway)
-        campaign = await create_campaign(gateway, validDays=None, validUntil=ending_in(1.5))
-        issued = [(await issued_coupon(gateway, customer_id, campaign["id"]))["code"] for _ in range(4)]
-        await asyncio.sleep(1.6)
+        campaign, ends = await expiring_campaign(gateway)
+        coupons = await asyncio.gather(*(issued_coupon(gateway, customer_id, campaign["id"]) for _ in range(4)))
+        issued = [coupon["code"] for coupon in coupons]
+        await until(ends)
         async with grpc.aio.insecure_channel(stack.config.address("coupons")) as channel:
             stub = coupons_pb2_grpc.CouponsServiceStub(channel)
             runs = await asyncio.gather(

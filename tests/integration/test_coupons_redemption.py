@@ -21,10 +21,11 @@ from tests.integration.coupons_support import (
     CouponsEvents,
     codes,
     coupons_of,
-    create_campaign,
+    expiring_campaign,
     issued_coupon,
     publish_purchase,
     register,
+    until,
 )
 
 Mongo = AsyncMongoClient[dict[str, Any]]
@@ -112,10 +113,9 @@ async def test_an_expired_coupon_is_rejected_as_expired(
     gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     customer_id = await register(gateway)
-    soon = datetime.now(UTC).timestamp() + 1.5
-    campaign = await create_campaign(gateway, validDays=None, validUntil=datetime.fromtimestamp(soon, UTC).isoformat())
+    campaign, ends = await expiring_campaign(gateway)
     coupon = await issued_coupon(gateway, customer_id, campaign["id"])
-    await asyncio.sleep(max(0.0, soon - datetime.now(UTC).timestamp()) + 0.2)
+    await until(ends)
     transaction = await publish_purchase(partner_producer, stack, customer_id, [coupon["code"]])
     [rejected] = await eventually(lambda: rejections(mongo, stack, transaction))
     assert rejected["reason"] in {"EXPIRED", "LAPSED"}  # the lapse job may get there first
