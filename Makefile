@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit integration gen contract bench bench-quick infra-up infra-down infra-status clean
+.PHONY: run test lint unit integration gen contract bench bench-quick k8s-crosscheck infra-up infra-down infra-status clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ gen: $(STAMP)
 # What the exported schema still lacks of ../shared/api/customer360.graphql (exits 1 while anything).
 contract: $(STAMP)
 	$(PY) -m gateway.contract_check
+
+# The Python renderer used by the tests must agree with the real kustomize (built once from its Go module).
+KUSTOMIZE := $(HOME)/.cache/customer360/bin/kustomize
+k8s-crosscheck: $(STAMP)
+	@test -x $(KUSTOMIZE) || GOBIN=$(dir $(KUSTOMIZE)) go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
+	$(PY) -m deploy.k8s.crosscheck $(KUSTOMIZE)
 
 infra-up: $(STAMP)
 	$(PY) -m deploy.local.infra up
