@@ -18,9 +18,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import Link, Span, SpanKind
 
-__all__ = ["SpanKind", "configure_tracing", "current_trace_headers", "span_from_headers", "tracer"]
+__all__ = ["SpanKind", "configure_tracing", "current_trace_headers", "span_for_batch", "span_from_headers", "tracer"]
 
 TRACE_HEADERS = ("traceparent", "tracestate")
 _ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -60,13 +60,32 @@ def current_trace_headers() -> dict[str, str]:
 @contextmanager
 def span_from_headers(name: str, headers: Mapping[str, str], kind: SpanKind, **attributes: str) -> Iterator[Span]:
     """A span whose parent is the context carried by `headers` (from metadata or a Kafka record)."""
-    parent = propagate.extract(dict(headers))
-    token = otel_context.attach(parent)
+    with _span(name, headers, kind, [], attributes) as span:
+        yield span
+
+
+@contextmanager
+def span_for_batch(name: str, each_headers: list[Mapping[str, str]], kind: SpanKind) -> Iterator[Span]:
+    """One span for records handled together: child of the first record's trace, linked to the others'."""
+    links = [Link(context) for context in map(_span_context, each_headers[1:]) if context.is_valid]
+    with _span(name, each_headers[0] if each_headers else {}, kind, links, {}) as span:
+        yield span
+
+
+@contextmanager
+def _span(
+    name: str, headers: Mapping[str, str], kind: SpanKind, links: list[Link], attributes: Mapping[str, str]
+) -> Iterator[Span]:
+    token = otel_context.attach(propagate.extract(dict(headers)))
     try:
-        with tracer().start_as_current_span(name, kind=kind, attributes=attributes) as span:
+        with tracer().start_as_current_span(name, kind=kind, attributes=attributes, links=links) as span:
             yield span
     finally:
         otel_context.detach(token)
+
+
+def _span_context(headers: Mapping[str, str]) -> trace.SpanContext:
+    return trace.get_current_span(propagate.extract(dict(headers))).get_span_context()
 
 
 def kafka_trace_headers(headers: Iterable[tuple[str, bytes]] | None) -> dict[str, str]:

@@ -123,9 +123,9 @@ class ConsumerLoop:
         while True:
             set_correlation_id(header(records[0], CORRELATION_HEADER))
             try:
-                with tracing.span_from_headers(
+                with tracing.span_for_batch(
                     f"process {records[0].topic} batch",
-                    tracing.kafka_trace_headers(records[0].headers),
+                    [tracing.kafka_trace_headers(record.headers) for record in records],
                     tracing.SpanKind.CONSUMER,
                 ):
                     poison = await self._batch_handler(records)

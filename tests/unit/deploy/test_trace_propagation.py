@@ -47,3 +47,15 @@ def test_a_consumer_span_continues_the_trace_from_kafka_headers(exporter: InMemo
 
 def test_without_a_recording_span_nothing_is_stored() -> None:
     assert OutboxRecord("e1", "t", "k", b"").trace_headers == {}
+
+
+def test_a_batch_span_continues_the_first_records_trace_and_links_the_others(exporter: InMemorySpanExporter) -> None:
+    contexts = []
+    for name in ("purchase-1", "purchase-2", "purchase-3"):
+        with tracing.span_from_headers(name, {}, tracing.SpanKind.PRODUCER):
+            contexts.append(tracing.current_trace_headers())
+    with tracing.span_for_batch("process purchases batch", contexts, tracing.SpanKind.CONSUMER):
+        pass
+    first, second, third, batch = exporter.get_finished_spans()
+    assert batch.context.trace_id == first.context.trace_id
+    assert [link.context.span_id for link in batch.links] == [second.context.span_id, third.context.span_id]
