@@ -13,15 +13,8 @@ from c360.mongo import connect
 from c360.outbox import OutboxRelay
 from c360.runtime import Worker, run_service
 from c360.settings import InfraSettings
-from services.coupons.adapters.mongo_bulk_jobs import MongoBulkJobs
-from services.coupons.adapters.mongo_campaigns import MongoCampaignRepository
-from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
-from services.coupons.adapters.mongo_coupons import MongoCouponRepository
-from services.coupons.adapters.mongo_customers import MongoCustomerStatuses
-from services.coupons.adapters.mongo_issue_keys import MongoIssueKeys
-from services.coupons.adapters.mongo_limits import MongoLimitSlots
-from services.coupons.adapters.mongo_rejections import MongoRejectionLog
 from services.coupons.adapters.profile_client import ProfileClient
+from services.coupons.adapters.stores import Stores
 from services.coupons.app.apply_purchase import ApplyPurchase
 from services.coupons.app.bulk_issue import BulkIssueWorker, StartBulkIssue
 from services.coupons.app.campaign_cache import CampaignCache
@@ -39,22 +32,6 @@ from services.coupons.ports.grpc_servicer import CouponsServicer, CouponsUseCase
 from services.coupons.settings import CouponsSettings
 
 SERVICE_NAME = coupons_pb2.DESCRIPTOR.services_by_name["CouponsService"].full_name
-
-
-@dataclass
-class Stores:
-    campaigns: MongoCampaignRepository
-    coupons: MongoCouponRepository
-    limits: MongoLimitSlots
-    statuses: MongoCustomerStatuses
-    rejections: MongoRejectionLog
-    bulk_jobs: MongoBulkJobs
-    changes: MongoCouponChanges
-    keys: MongoIssueKeys
-
-    async def ensure_indexes(self) -> None:
-        for store in vars(self).values():
-            await store.ensure_indexes()
 
 
 @dataclass
@@ -94,16 +71,7 @@ class CouponsService:
 
 def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService:
     database = connect(infra.mongodb_uri, "coupons")[infra.database("coupons")]
-    stores = Stores(
-        campaigns=MongoCampaignRepository(database),
-        coupons=MongoCouponRepository(database),
-        limits=MongoLimitSlots(database),
-        statuses=MongoCustomerStatuses(database),
-        rejections=MongoRejectionLog(database),
-        bulk_jobs=MongoBulkJobs(database),
-        changes=MongoCouponChanges(database),
-        keys=MongoIssueKeys(database),
-    )
+    stores = Stores.open(database)
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="coupons")
     coupon_relay = OutboxRelay(stores.changes.collection, publisher)
     rejection_relay = OutboxRelay(stores.rejections.collection, publisher)

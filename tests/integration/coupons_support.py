@@ -83,8 +83,14 @@ async def register(gateway: GraphQLClient, mobile: str | None = None) -> str:
 
 
 async def create_campaign(gateway: GraphQLClient, **fields: Any) -> dict[str, Any]:
-    definition = {"name": "Test campaign", "discountType": "PERCENT", "discountValue": "15", "codePrefix": "TEST",
-                  "validDays": 10, **fields}  # fmt: skip
+    definition = {
+        "name": "Test campaign",
+        "discountType": "PERCENT",
+        "discountValue": "15",
+        "codePrefix": "TEST",
+        "validDays": 10,
+        **fields,
+    }
     body = await execute_retrying(gateway, CREATE_CAMPAIGN, retried=NOT_CALLED, input=definition)
     assert "errors" not in body, body
     payload: dict[str, Any] = body["data"]["createCampaign"]

@@ -120,8 +120,9 @@ async def test_unknown_campaign_is_refused_and_nothing_is_issued(gateway: GraphQ
 async def test_inactive_and_ended_campaigns_are_refused(gateway: GraphQLClient) -> None:
     customer_id = await register(gateway)
     inactive = await create_campaign(gateway, active=False)
-    ended = await create_campaign(gateway, validDays=None, validFrom="2020-01-01T00:00:00+00:00",
-                                  validUntil="2020-02-01T00:00:00+00:00")  # fmt: skip
+    ended = await create_campaign(
+        gateway, validDays=None, validFrom="2020-01-01T00:00:00+00:00", validUntil="2020-02-01T00:00:00+00:00"
+    )
     future = await create_campaign(gateway, validFrom="2099-01-01T00:00:00+00:00")
     refusals = [
         (await issue(gateway, customer_id, c["id"]))["userErrors"][0]["code"] for c in (inactive, ended, future)
@@ -139,18 +140,19 @@ async def test_suspended_customer_is_refused_until_reactivated(
     gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
 ) -> None:
     customer_id = await register(gateway)
-    await issued_coupon(gateway, customer_id, "service-recovery")  # known to coupons from here on
+    unlimited = (await create_campaign(gateway))["id"]  # probing issues coupons until the refusal comes
+    await issued_coupon(gateway, customer_id, unlimited)  # known to coupons from here on
     await publish_event(partner_producer, stack, "profile.events", customer_id, CustomerSuspended(reason="fraud"))
 
     async def refused() -> str | None:
-        errors = (await issue(gateway, customer_id, "service-recovery"))["userErrors"]
+        errors = (await issue(gateway, customer_id, unlimited))["userErrors"]
         return errors[0]["code"] if errors else None
 
     assert await eventually(refused) == "CUSTOMER_SUSPENDED"
     await publish_event(partner_producer, stack, "profile.events", customer_id, CustomerReactivated())
 
     async def issued_again() -> bool:
-        return (await issue(gateway, customer_id, "service-recovery"))["coupon"] is not None
+        return (await issue(gateway, customer_id, unlimited))["coupon"] is not None
 
     assert await eventually(issued_again)
 

@@ -18,6 +18,7 @@ from tests.integration.coupons_support import (
     CouponsEvents,
     codes,
     coupons_of,
+    create_campaign,
     expiring_campaign,
     issue,
     issued_coupon,
@@ -111,19 +112,20 @@ async def test_suspension_through_the_gateway_stops_issuance_and_reactivation_re
     gateway: GraphQLClient,
 ) -> None:
     customer_id = await register(gateway)
+    unlimited = (await create_campaign(gateway))["id"]  # probing issues coupons until the refusal comes
     suspend = 'mutation($id: ID!) { suspendCustomer(id: $id, reason: "abuse") { userErrors { code } } }'
     reactivate = "mutation($id: ID!) { reactivateCustomer(id: $id) { userErrors { code } } }"
     assert (await gateway.execute(suspend, id=customer_id))["data"]["suspendCustomer"]["userErrors"] == []
 
     async def refused() -> str | None:
-        errors = (await issue(gateway, customer_id, "service-recovery"))["userErrors"]
+        errors = (await issue(gateway, customer_id, unlimited))["userErrors"]
         return errors[0]["code"] if errors else None
 
     assert await eventually(refused) == "CUSTOMER_SUSPENDED"
     assert (await gateway.execute(reactivate, id=customer_id))["data"]["reactivateCustomer"]["userErrors"] == []
 
     async def issued_again() -> bool:
-        return (await issue(gateway, customer_id, "service-recovery"))["coupon"] is not None
+        return (await issue(gateway, customer_id, unlimited))["coupon"] is not None
 
     assert await eventually(issued_again)
 

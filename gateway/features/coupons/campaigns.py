@@ -8,8 +8,8 @@ from customer360.coupons.v1 import coupons_pb2
 from gateway.context import GatewayInfo
 from gateway.errors import backend_failure
 from gateway.features.common import PageInfo
+from gateway.features.coupons.campaign_types import Campaign, CampaignConnection, CampaignEdge
 from gateway.features.coupons.loaders import campaigns_by_id
-from gateway.features.coupons.types import Campaign, CampaignConnection, CampaignEdge
 
 
 async def campaigns(info: GatewayInfo, first: int | None = 50, after: str | None = None) -> CampaignConnection:

@@ -9,8 +9,8 @@ from customer360.coupons.v1 import coupons_pb2
 from c360.events import timestamp
 from gateway.context import GatewayInfo
 from gateway.features.common import UserError
+from gateway.features.coupons.campaign_types import Campaign
 from gateway.features.coupons.payloads import CampaignPayload, CreateCampaignInput
-from gateway.features.coupons.types import Campaign
 from gateway.mutations import call_backend
 
 UNSET_LIMIT = 0

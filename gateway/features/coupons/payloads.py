@@ -9,7 +9,8 @@ import strawberry
 
 from gateway.features.common import UserError
 from gateway.features.coupons.bulk_types import CouponBulkJob
-from gateway.features.coupons.types import Campaign, Coupon
+from gateway.features.coupons.campaign_types import Campaign
+from gateway.features.coupons.types import Coupon
 
 
 @strawberry.input

@@ -42,9 +42,15 @@ class MongoCouponChanges:
         document = {**outbox_fields(events), "outbox_pending": False}
         try:
             await self.collection.insert_one(
-                {"_id": f"{code}@issued", "code": code, "customer_id": customer_id, "applied": False,
-                 "at": datetime.now(UTC), **document}
-            )  # fmt: skip
+                {
+                    "_id": f"{code}@issued",
+                    "code": code,
+                    "customer_id": customer_id,
+                    "applied": False,
+                    "at": datetime.now(UTC),
+                    **document,
+                }
+            )
         except DuplicateKeyError:
             return False
         return True
@@ -64,9 +70,17 @@ class MongoCouponChanges:
         change_id = f"{code}@{version}"
         try:
             await self.collection.insert_one(
-                {"_id": change_id, "code": code, "customer_id": customer_id, "version": version, "changes": changes,
-                 "applied": False, "at": datetime.now(UTC), **outbox_fields(events)}
-            )  # fmt: skip
+                {
+                    "_id": change_id,
+                    "code": code,
+                    "customer_id": customer_id,
+                    "version": version,
+                    "changes": changes,
+                    "applied": False,
+                    "at": datetime.now(UTC),
+                    **outbox_fields(events),
+                }
+            )
         except DuplicateKeyError:
             return None
         await self._apply(change_id, code, version, changes)

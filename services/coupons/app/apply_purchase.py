@@ -68,10 +68,14 @@ class ApplyPurchase:
             assert coupon is not None
             if coupon.status is CouponStatus.APPLIED:
                 return  # this very purchase applied it before: a redelivery
-            changes = {"status": CouponStatus.APPLIED.value, "applied_at": applied_at,
-                       "transaction_id": purchase.transaction_id}  # fmt: skip
-            event_applied = CouponApplied(code=code, transaction_id=purchase.transaction_id,
-                                          campaign_id=coupon.campaign_id)  # fmt: skip
+            changes = {
+                "status": CouponStatus.APPLIED.value,
+                "applied_at": applied_at,
+                "transaction_id": purchase.transaction_id,
+            }
+            event_applied = CouponApplied(
+                code=code, transaction_id=purchase.transaction_id, campaign_id=coupon.campaign_id
+            )
             if await self.change(coupon, changes, event_applied, purchase.actor):
                 return
             # it changed under us (lapsed, removed, applied elsewhere): judge again
@@ -85,7 +89,11 @@ class ApplyPurchase:
             campaign = await self.campaigns.get(coupon.campaign_id)
             if campaign is None or not campaign.reinstate_on_return:
                 continue
-            changes = {"status": CouponStatus.ACTIVE.value, "applied_at": None, "transaction_id": None,
-                       "reinstated_from": purchase.original_transaction_id}  # fmt: skip
+            changes = {
+                "status": CouponStatus.ACTIVE.value,
+                "applied_at": None,
+                "transaction_id": None,
+                "reinstated_from": purchase.original_transaction_id,
+            }
             event = CouponReinstated(code=coupon.code, transaction_id=purchase.transaction_id)
             await self.change(coupon, changes, event, purchase.actor)  # False: a redelivery, already done

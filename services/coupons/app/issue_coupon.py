@@ -50,8 +50,9 @@ class IssueCoupon:
     async def __call__(self, request: IssueRequest) -> Coupon:
         key = request.idempotency_key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput("INVALID_IDEMPOTENCY_KEY", "An idempotency key of 1 to 200 characters is required.",
-                               "idempotencyKey")  # fmt: skip
+            raise InvalidInput(
+                "INVALID_IDEMPOTENCY_KEY", "An idempotency key of 1 to 200 characters is required.", "idempotencyKey"
+            )
         if (earlier := await self._issued_under(key)) is not None:
             return _same_request(earlier, request)
         campaign = await self.campaigns.get(request.campaign_id)

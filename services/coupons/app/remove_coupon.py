@@ -26,8 +26,12 @@ class RemoveCoupon:
         remark = remark.strip()[:MAX_REMARK]
         for _ in range(ATTEMPTS):
             coupon = await self._removable(code, customer_id)
-            fields = {"status": CouponStatus.REMOVED.value, "remark": remark or None, "removed_by": actor or None,
-                      "removed_at": datetime.now(UTC)}  # fmt: skip
+            fields = {
+                "status": CouponStatus.REMOVED.value,
+                "remark": remark or None,
+                "removed_by": actor or None,
+                "removed_at": datetime.now(UTC),
+            }
             if await self.change(coupon, fields, CouponRemoved(code=code, remark=remark), actor):
                 removed = await self.coupons.get(code)
                 assert removed is not None  # coupons are never deleted

@@ -11,8 +11,14 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def campaign(**changes: object) -> Campaign:
-    fields: dict[str, object] = {"id": "c", "name": "C", "discount_type": DiscountType.PERCENT,
-                                 "discount_value": Decimal(10), "code_prefix": "C", **changes}  # fmt: skip
+    fields: dict[str, object] = {
+        "id": "c",
+        "name": "C",
+        "discount_type": DiscountType.PERCENT,
+        "discount_value": Decimal(10),
+        "code_prefix": "C",
+        **changes,
+    }
     return Campaign(**fields)  # type: ignore[arg-type]
 
 
@@ -38,14 +44,19 @@ def test_a_campaign_issues_only_while_active_and_inside_its_window(changes: dict
     campaign(valid_from=NOW, valid_until=NOW + timedelta(seconds=1)).check_can_issue(NOW)
 
 
-GOOD = CampaignDefinition(name=" Rainy day ", discount_type="percent", discount_value="12.5", code_prefix="rain",
-                          valid_days=7)  # fmt: skip
+GOOD = CampaignDefinition(
+    name=" Rainy day ", discount_type="percent", discount_value="12.5", code_prefix="rain", valid_days=7
+)
 
 
 def test_a_valid_definition_is_normalised() -> None:
     made = new_campaign(GOOD, "id-1")
-    assert (made.id, made.name, made.discount_type, made.discount_value) == ("id-1", "Rainy day", DiscountType.PERCENT,
-                                                                             Decimal("12.5"))  # fmt: skip
+    assert (made.id, made.name, made.discount_type, made.discount_value) == (
+        "id-1",
+        "Rainy day",
+        DiscountType.PERCENT,
+        Decimal("12.5"),
+    )
     assert (made.code_prefix, made.valid_days, made.total_limit, made.active) == ("RAIN", 7, None, True)
 
 
@@ -76,7 +87,8 @@ def test_each_bad_value_is_refused_with_its_code_and_field(changes: dict[str, ob
 
 
 def test_a_free_item_may_have_no_value_and_a_window_alone_is_enough_validity() -> None:
-    definition = CampaignDefinition(name="Gift", discount_type="FREE_ITEM", discount_value="", code_prefix="GIFT",
-                                    valid_until=NOW)  # fmt: skip
+    definition = CampaignDefinition(
+        name="Gift", discount_type="FREE_ITEM", discount_value="", code_prefix="GIFT", valid_until=NOW
+    )
     made = new_campaign(definition, "g")
     assert (made.discount_value, made.valid_days, made.valid_until) == (Decimal(0), None, NOW)

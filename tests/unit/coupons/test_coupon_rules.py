@@ -19,9 +19,15 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def coupon(**changes: object) -> Coupon:
-    fields: dict[str, object] = {"code": "W-1", "customer_id": "ana", "campaign_id": "welcome",
-                                 "status": CouponStatus.ACTIVE, "issued_at": NOW - timedelta(days=1),
-                                 "expires_at": NOW + timedelta(days=1), **changes}  # fmt: skip
+    fields: dict[str, object] = {
+        "code": "W-1",
+        "customer_id": "ana",
+        "campaign_id": "welcome",
+        "status": CouponStatus.ACTIVE,
+        "issued_at": NOW - timedelta(days=1),
+        "expires_at": NOW + timedelta(days=1),
+        **changes,
+    }
     return Coupon(**fields)  # type: ignore[arg-type]
 
 
