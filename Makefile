@@ -24,6 +24,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/strawberry export-schema gateway.schema:schema > .schema.check.graphql
 	@diff -u gateway/schema.graphql .schema.check.graphql || (echo "gateway/schema.graphql drifted: run 'make gen'"; rm -f .schema.check.graphql; exit 1)
 	@rm -f .schema.check.graphql
+	$(PY) -m deploy.config_reference
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy c360 services gateway deploy bench
