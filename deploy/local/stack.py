@@ -121,7 +121,6 @@ class StackConfig:
             env[f"C360_GATEWAY_{name.upper()}_ADDRESS"] = self.target(name)
         env["C360_LOYALTY_PROFILE_ADDRESS"] = self.target("profile")
         env["C360_COUPONS_PROFILE_ADDRESS"] = self.target("profile")
-        env["C360_COUPONS_PROFILE_ADDRESS"] = self.address("profile")
         if process is not None and process != "gateway":
             service = process.partition("-")[0]
             env[f"C360_{service.upper()}_GRPC_ADDRESS"] = self.address(process)
