@@ -7,7 +7,7 @@ issuances against a limit of 10 get exactly 10 slots.
 
 A head document per counter (`_id` = the counter) only speeds things up: `next`
 is where free slots start (written every few slots, remembered in memory between)
-and `full` answers refusals in one read. It is a hint (updated without guards), so
+and `full` answers refusals in one read (or, for a moment, from memory). It is a hint (updated without guards), so
 a lost or late update can only cost extra attempts or leave a given-back slot
 unused, never exceed the limit. Every access is by `_id`, because
 FerretDB scans a whole collection for any other filter.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import weakref
 from typing import Any
 
@@ -34,6 +35,8 @@ from pymongo.errors import DuplicateKeyError
 Document = dict[str, Any]
 HEAD_EVERY = 16  # slots between writes of a head's `next`
 MAX_REMEMBERED = 10_000
+# A burst against a full counter is refused from memory; another process's given-back slot is seen after this.
+FULL_BELIEVED_SECONDS = 1.0
 
 
 def total_key(campaign_id: str) -> str:
@@ -50,6 +53,7 @@ class MongoLimitSlots:
         self._heads: AsyncCollection[Document] = database["issue_slot_heads"]
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._next: dict[str, int] = {}  # this process's newer hints than the head's
+        self._full_until: dict[str, float] = {}  # counters this process saw full, believed so for a moment
 
     async def ensure_indexes(self) -> None:
         """Only `_id` is ever queried on the hot path; erasure finds a customer's slots by `customer_id`."""
@@ -63,10 +67,14 @@ class MongoLimitSlots:
             return await self._take(counter, limit, customer_id)
 
     async def _take(self, counter: str, limit: int, customer_id: str) -> str | None:
-        head = await self._heads.find_one({"_id": counter}) or {}
-        if head.get("full"):
+        if self._full_until.get(counter, 0.0) > time.monotonic():
             return None
-        start = max(int(head.get("next", 0)), self._next.pop(counter, 0))
+        start = self._next.pop(counter, None)
+        if start is None:
+            head = await self._heads.find_one({"_id": counter}) or {}
+            if head.get("full"):
+                return None
+            start = int(head.get("next", 0))
         for n in range(min(start, limit), limit):
             slot = f"{counter}#{n}"
             try:
@@ -79,12 +87,16 @@ class MongoLimitSlots:
                 self._next[counter] = n + 1
             return slot
         await self._hint(counter, {"$set": {"full": True}})
+        if len(self._full_until) >= MAX_REMEMBERED:
+            self._full_until.clear()
+        self._full_until[counter] = time.monotonic() + FULL_BELIEVED_SECONDS
         return None
 
     async def give_back(self, slot: str) -> None:
         await self.collection.delete_one({"_id": slot})
         counter, _, n = slot.rpartition("#")
         self._next.pop(counter, None)
+        self._full_until.pop(counter, None)
         await self._hint(counter, {"$min": {"next": int(n)}, "$set": {"full": False}})
 
     async def forget_customer(self, customer_id: str) -> None:
