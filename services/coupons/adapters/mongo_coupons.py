@@ -55,12 +55,10 @@ class MongoCouponRepository:
         doc = await self.collection.find_one({"idem_key": key}, HIDDEN)
         return _from_document(doc) if doc else None
 
-    async def page(self, customer_id: str, statuses: list[str], after: str, limit: int) -> list[Coupon]:
-        query: Document = {"customer_id": customer_id, "status": {"$in": statuses}}
-        if after:
-            query["sort_key"] = {"$lt": after}
-        cursor = self.collection.find(query, HIDDEN).sort("sort_key", DESCENDING).limit(limit)
-        return [_from_document(doc) async for doc in cursor]
+    async def listed(self, customer_ids: list[str]) -> list[tuple[str, Coupon]]:
+        """Every coupon of these customers with its list key, in one query (FerretDB scans per query)."""
+        cursor = self.collection.find({"customer_id": {"$in": customer_ids}}, {"idem_key": 0})
+        return [(doc["sort_key"], _from_document(doc)) async for doc in cursor]
 
     async def applied_in(self, transaction_id: str) -> list[Coupon]:
         cursor = self.collection.find({"transaction_id": transaction_id, "status": CouponStatus.APPLIED.value}, HIDDEN)

@@ -13,7 +13,6 @@ from customer360.coupons.v1 import coupons_pb2, coupons_pb2_grpc
 from c360.errors import InvalidInput, NotFound
 from services.coupons.adapters.mongo_bulk_jobs import MongoBulkJobs
 from services.coupons.adapters.mongo_campaigns import MongoCampaignRepository
-from services.coupons.adapters.mongo_coupons import sort_key
 from services.coupons.app.bulk_issue import StartBulkIssue
 from services.coupons.app.create_campaign import CreateCampaign
 from services.coupons.app.issue_coupon import IssueCoupon, IssueRequest
@@ -97,17 +96,15 @@ class CouponsServicer(coupons_pb2_grpc.CouponsServiceServicer):
     ) -> coupons_pb2.BatchListCouponsResponse:
         if len(request.queries) > MAX_BATCH:
             raise InvalidInput("BATCH_TOO_LARGE", f"At most {MAX_BATCH} lists per call.", "queries")
-        pages = []
-        for query in request.queries:
-            coupons, token = await self._do.queries.page(
-                CouponListQuery(query.customer_id, query.section, query.page_size, query.page_token)
+        queries = [CouponListQuery(q.customer_id, q.section, q.page_size, q.page_token) for q in request.queries]
+        pages = [
+            coupons_pb2.CouponPage(
+                coupons=[coupon_to_proto(c) for c in page.coupons],
+                next_page_token=page.next_page_token,
+                cursors=page.cursors,
             )
-            page = coupons_pb2.CouponPage(
-                coupons=[coupon_to_proto(c) for c in coupons],
-                next_page_token=token,
-                cursors=[sort_key(c) for c in coupons],
-            )
-            pages.append(page)
+            for page in await self._do.queries.pages(queries)
+        ]
         return coupons_pb2.BatchListCouponsResponse(pages=pages)
 
     async def StartBulkIssue(
