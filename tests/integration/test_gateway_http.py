@@ -43,6 +43,13 @@ async def test_a_body_that_is_not_json_is_a_coded_bad_user_input(stack: Stack) -
     assert wrong_type.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_a_method_other_than_get_or_post_is_a_coded_405(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        reply = await http.put("/graphql", json={"query": "{ __typename }"})
+    assert reply.status_code == 405
+    assert reply.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 async def test_a_request_without_a_query_is_a_coded_bad_user_input(stack: Stack) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
         reply = await http.post("/graphql", json={"variables": {}}, headers={"Authorization": f"Bearer {token()}"})
