@@ -131,6 +131,13 @@ async def test_inactive_and_ended_campaigns_are_refused(gateway: GraphQLClient) 
     assert codes((await coupons_of(gateway, customer_id))["active"]) == []
 
 
+async def test_an_empty_idempotency_key_is_refused(gateway: GraphQLClient) -> None:
+    payload = await issue(gateway, await register(gateway), "welcome", key=" ")
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+        ("INVALID_IDEMPOTENCY_KEY", ["input", "idempotencyKey"])
+    ]
+
+
 async def test_unknown_customer_is_refused(gateway: GraphQLClient) -> None:
     payload = await issue(gateway, uuid.uuid4().hex, "welcome")
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("CUSTOMER_NOT_FOUND", ["input", "customerId"])]

@@ -2,8 +2,8 @@
 
 Order of work: answer a known key; refuse a bad campaign or customer; take limit
 slots atomically; store the coupon (a fresh code on collision) with its
-CouponIssued event (held until the coupon exists); give the slots back if storing fails or a concurrent request
-with the same key won.
+CouponIssued event (held until the coupon exists); give the slots back if storing
+fails or a concurrent request with the same key won.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class IssueCoupon:
         campaign = await self.campaigns.get(request.campaign_id)
         if campaign is None:
             raise NotFound(f"No campaign with id {request.campaign_id}.", "CAMPAIGN_NOT_FOUND", "campaignId")
-        now = datetime.now(UTC)
+        now = _to_millisecond(datetime.now(UTC))  # what the database keeps, so every read says the same
         campaign.check_can_issue(now)
         check_may_receive(request.customer_id, await self.customers.status_of(request.customer_id))
         slots = await self._take_slots(campaign, request.customer_id)
@@ -131,6 +131,10 @@ class IssueCoupon:
     async def _give_back(self, slots: list[str]) -> None:
         for slot in slots:
             await self.limits.give_back(slot)
+
+
+def _to_millisecond(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _same_request(coupon: Coupon, request: IssueRequest) -> Coupon:
