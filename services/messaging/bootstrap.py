@@ -11,7 +11,6 @@ from c360.kafka import topics
 from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
 from c360.mongo import connect
-from c360.outbox import OutboxRelay
 from c360.runtime import run_service
 from c360.settings import InfraSettings
 from services.messaging.adapters.mongo_delivery_reports import MongoDeliveryReports
@@ -21,6 +20,7 @@ from services.messaging.adapters.mongo_messages import MongoMessageRepository
 from services.messaging.adapters.mongo_recipients import MongoRecipientRepository
 from services.messaging.adapters.providers.http_provider import HttpProvider
 from services.messaging.adapters.providers.registry import build_providers, http_providers
+from services.messaging.adapters.read_only_relay import ReadOnlyRelay
 from services.messaging.app.dispatch import Dispatcher
 from services.messaging.app.inbound import InboundWhatsapp, RecordDeliveryReport
 from services.messaging.app.mark_inbox_read import MarkInboxRead
@@ -44,7 +44,7 @@ class MessagingService:
     recipients: MongoRecipientRepository
     inbox: MongoInboxRepository
     publisher: KafkaPublisher
-    relays: list[OutboxRelay]
+    relay: ReadOnlyRelay
     http: list[HttpProvider]
     dispatcher: Dispatcher
     consumers: list[ConsumerLoop]
@@ -54,7 +54,7 @@ class MessagingService:
         infra = self.infra
         names = [topics.MESSAGING_EVENTS, *CONSUMED, *(topics.dead_letter_topic(t) for t in CONSUMED)]
         await topics.ensure_topics(infra.kafka_bootstrap, [infra.topic(t) for t in names], infra.topic_partitions)
-        for repository in (self.messages, self.reports, self.recipients, self.inbox):
+        for repository in (self.messages, self.reports, self.recipients, self.inbox, self.relay):
             await repository.ensure_indexes()
         await self.publisher.start()
         for provider in self.http:
@@ -75,7 +75,7 @@ class MessagingService:
             start=self.start,
             workers=[
                 self.dispatcher.run,
-                *(relay.run for relay in self.relays),
+                self.relay.run,
                 *(consumer.run for consumer in self.consumers),
             ],
             close=self.close,
@@ -89,7 +89,9 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
     messages = MongoMessageRepository(database, events_topic)
     recipients = MongoRecipientRepository(database)
     inbox = MongoInboxRepository(database)
-    message_relay = OutboxRelay(messages.collection, publisher)
+    message_relay = ReadOnlyRelay(database, [messages.collection, recipients.collection], publisher)
+    messages.attach_relay(message_relay)
+    recipients.attach_relay(message_relay)
     reports = MongoDeliveryReports(database, messages.collection, events_topic, message_relay)
     queue = MongoDispatchQueue(messages.collection, events_topic, message_relay, reports)
     providers = build_providers(settings)
@@ -99,6 +101,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
         lease_seconds=settings.dispatch_lease_seconds,
         retry_base_seconds=settings.retry_base_seconds,
         poll_seconds=settings.dispatch_poll_seconds,
+        workers=settings.dispatch_workers,
     )
     send = SendMessage(
         recipients,
@@ -131,7 +134,6 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
         send, MarkInboxRead(inbox), InboundWhatsapp(recipients, events_topic), RecordDeliveryReport(reports)
     )
     servicer = MessagingServicer(messages, inbox, recipients, use_cases)
-    relays = [message_relay, OutboxRelay(recipients.collection, publisher)]
     return MessagingService(
         infra,
         settings,
@@ -140,7 +142,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
         recipients,
         inbox,
         publisher,
-        relays,
+        message_relay,
         http_providers(providers),
         dispatcher,
         consumers,

@@ -46,6 +46,8 @@ class MessagingSettings(BaseSettings):
     default_time_zone: str = "UTC"
     inbox_days: int = Field(default=30, ge=1)
 
+    # Concurrent senders: claims are atomic, so one slow provider does not hold up the others.
+    dispatch_workers: int = Field(default=4, ge=1)
     dispatch_poll_seconds: float = Field(default=0.5, gt=0)
     dispatch_lease_seconds: float = Field(default=60.0, gt=0)
     retry_base_seconds: float = Field(default=5.0, gt=0)

@@ -189,7 +189,7 @@ class ProviderDoubles:
             "C360_MESSAGING_SMTP_HOST": "127.0.0.1",
             "C360_MESSAGING_SMTP_PORT": str(self.smtp_port),
             "C360_MESSAGING_RETRY_BASE_SECONDS": "0.2",
-            "C360_MESSAGING_DISPATCH_POLL_SECONDS": "0.2",
+            "C360_MESSAGING_DISPATCH_POLL_SECONDS": "0.3",
             # A lease longer than the provider timeout, short enough for a crash test to see it run out.
             "C360_MESSAGING_DISPATCH_LEASE_SECONDS": "6",
             "C360_MESSAGING_PROVIDER_TIMEOUT_SECONDS": "4",

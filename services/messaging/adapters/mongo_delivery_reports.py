@@ -15,8 +15,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from c360.outbox import OutboxRelay, outbox_push
 from services.messaging.adapters.message_documents import status_event
+from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
 from services.messaging.domain.channels import REPORTABLE, MessageStatus, statuses_a_report_may_replace
 
 Document = dict[str, Any]
@@ -24,7 +24,7 @@ Document = dict[str, Any]
 
 class MongoDeliveryReports:
     def __init__(
-        self, database: AsyncDatabase[Document], messages: AsyncCollection[Document], topic: str, relay: OutboxRelay
+        self, database: AsyncDatabase[Document], messages: AsyncCollection[Document], topic: str, relay: ReadOnlyRelay
     ) -> None:
         self._messages = messages
         self._early: AsyncCollection[Document] = database["early_reports"]
@@ -69,7 +69,7 @@ class MongoDeliveryReports:
         )
         if doc is None:
             return None
-        update = outbox_push([status_event(doc, status, reason, self._topic)])
+        update = events_update([status_event(doc, status, reason, self._topic)])
         update["$set"]["status"] = status.value
         if status is MessageStatus.FAILED:
             update["$set"]["failure_reason"] = reason

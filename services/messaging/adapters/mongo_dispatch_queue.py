@@ -1,8 +1,8 @@
 """The dispatcher's view of the messages collection: claim a due message, then record the outcome.
 
-A claim is one atomic update (QUEUED -> SENDING with a lease, attempts + 1), and
-every outcome is written only if the message is still SENDING with that attempt
-number, so two dispatchers never both own one message. A SENDING message whose
+A claim is won by inserting `<message id>:<attempt>` into `dispatch_claims` (a unique
+key, so exactly one dispatcher wins each attempt), and every outcome is written only
+if the message is still SENDING with that attempt number. A SENDING message whose
 lease ran out was being sent when its dispatcher died: the claim says so, and
 the dispatcher decides whether re-sending is safe.
 """
@@ -12,18 +12,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
-from c360.outbox import OutboxRelay, outbox_push
 from services.messaging.adapters.message_documents import from_document, sent_event, status_event
 from services.messaging.adapters.mongo_delivery_reports import MongoDeliveryReports
+from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
 from services.messaging.app.ports import Claim
 from services.messaging.domain.channels import MessageStatus
 from services.messaging.domain.message import OutgoingMessage
 
 Document = dict[str, Any]
 SENDING = MessageStatus.SENDING.value
+CANDIDATES = 8
 
 
 class MongoDispatchQueue:
@@ -31,36 +33,52 @@ class MongoDispatchQueue:
         self,
         collection: AsyncCollection[Document],
         events_topic: str,
-        relay: OutboxRelay,
+        relay: ReadOnlyRelay,
         reports: MongoDeliveryReports,
     ) -> None:
         self._collection = collection
         self._topic = events_topic
         self._relay = relay
         self._reports = reports
+        self._claims: AsyncCollection[Document] = collection.database["dispatch_claims"]
 
     async def claim_due(self, now: datetime, lease_until: datetime) -> Claim | None:
-        # No projection: FerretDB's findAndModify does not take one.
-        doc = await self._collection.find_one_and_update(
-            {
-                "$or": [
-                    {"status": MessageStatus.QUEUED.value, "not_before": {"$lte": now}},
-                    {"status": SENDING, "lease_until": {"$lte": now}},
-                ]
-            },
-            {"$set": {"status": SENDING, "lease_until": lease_until}, "$inc": {"attempts": 1}},
-            sort=[("not_before", ASCENDING)],
-            return_document=ReturnDocument.BEFORE,
-        )
-        if doc is None:
-            return None
-        outcome_unknown = doc["status"] == SENDING
-        message = from_document({**doc, "status": SENDING, "attempts": int(doc.get("attempts") or 0) + 1})
-        return Claim(message, doc.get("send_text") or "", outcome_unknown)
+        """The first due message this caller won.
+
+        Winning is inserting the claim `<id>:<attempt>`: a unique key admits one insert, which
+        holds on FerretDB too, whose conditional updates (and `findAndModify`) let several
+        concurrent writers all believe they won."""
+        due = {
+            "$or": [
+                {"status": MessageStatus.QUEUED.value, "not_before": {"$lte": now}},
+                {"status": SENDING, "lease_until": {"$lte": now}},
+            ]
+        }
+        for _ in range(3):  # a round lost to other dispatchers: look again
+            candidates = self._collection.find(due, {"outbox": 0}).sort("not_before", ASCENDING).limit(CANDIDATES)
+            found = False
+            async for doc in candidates:
+                found = True
+                attempt = int(doc.get("attempts") or 0) + 1
+                try:
+                    await self._claims.insert_one({"_id": f"{doc['_id']}:{attempt}", "claimed_at": now})
+                except DuplicateKeyError:
+                    continue
+                taken = await self._collection.update_one(
+                    {"_id": doc["_id"], "status": doc["status"], "attempts": attempt - 1},
+                    {"$set": {"status": SENDING, "lease_until": lease_until, "attempts": attempt}},
+                )
+                if not taken.modified_count:  # changed since we read it (e.g. erased): not ours to send
+                    continue
+                message = from_document({**doc, "status": SENDING, "attempts": attempt})
+                return Claim(message, doc.get("send_text") or "", outcome_unknown=doc["status"] == SENDING)
+            if not found:
+                return None
+        return None
 
     async def mark_sent(self, message: OutgoingMessage, provider_message_id: str, now: datetime) -> None:
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
-        update = outbox_push(
+        update = events_update(
             [sent_event({**doc, "campaign": message.campaign, "sent_by": message.sent_by}, self._topic)]
         )
         update["$set"].update(
@@ -77,7 +95,7 @@ class MongoDispatchQueue:
 
     async def fail(self, message: OutgoingMessage, reason: str) -> None:
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
-        update = outbox_push([status_event(doc, MessageStatus.FAILED, reason, self._topic)])
+        update = events_update([status_event(doc, MessageStatus.FAILED, reason, self._topic)])
         update["$set"].update({"status": MessageStatus.FAILED.value, "failure_reason": reason})
         update["$unset"] = {"send_text": "", "template_params": "", "lease_until": ""}
         await self._finish(message, update)

@@ -13,8 +13,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from c360.outbox import OutboxRelay, outbox_fields
 from services.messaging.adapters.message_documents import from_document, status_event, to_document
+from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_fields
 from services.messaging.domain.channels import MessageStatus
 from services.messaging.domain.message import OutgoingMessage
 
@@ -27,6 +27,10 @@ class MongoMessageRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
         self._topic = events_topic
+        self._relay: ReadOnlyRelay | None = None
+
+    def attach_relay(self, relay: ReadOnlyRelay) -> None:
+        self._relay = relay
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(
@@ -35,14 +39,15 @@ class MongoMessageRepository:
         await self.collection.create_index([("idempotency_key", ASCENDING)], unique=True, name="idempotency_key_unique")
         await self.collection.create_index([("provider_message_id", ASCENDING)], name="by_provider_message_id")
         await self.collection.create_index([("status", ASCENDING), ("not_before", ASCENDING)], name="by_due")
-        await OutboxRelay.ensure_indexes(self.collection)
 
     async def add(self, message: OutgoingMessage) -> OutgoingMessage:
         events = []
         if message.status is MessageStatus.REJECTED:
             events.append(status_event(to_document(message), message.status, message.failure_reason, self._topic))
         try:
-            await self.collection.insert_one({**to_document(message), **outbox_fields(events)})
+            await self.collection.insert_one({**to_document(message), **events_fields(events)})
+            if events and self._relay is not None:
+                self._relay.nudge(message.id)
             return message
         except DuplicateKeyError:
             stored = await self.find_by_key(message.idempotency_key)

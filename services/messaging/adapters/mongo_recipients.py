@@ -13,7 +13,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
+from c360.outbox import OutboxRecord
+from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
 from services.messaging.domain.recipient import Recipient
 
 Document = dict[str, Any]
@@ -23,11 +24,14 @@ NOT_ERASED: Document = {"erased": {"$ne": True}}
 class MongoRecipientRepository:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["recipients"]
+        self._relay: ReadOnlyRelay | None = None
+
+    def attach_relay(self, relay: ReadOnlyRelay) -> None:
+        self._relay = relay
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("mobile", ASCENDING)], name="by_mobile")
         await self.collection.create_index([("whatsapp_id", ASCENDING)], name="by_whatsapp_id")
-        await OutboxRelay.ensure_indexes(self.collection)
 
     async def get(self, customer_id: str) -> Recipient | None:
         doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
@@ -72,6 +76,7 @@ class MongoRecipientRepository:
                     "email": "",
                     "push_token": "",
                     "whatsapp_id": "",
+                    "outbox": [],  # a ChannelLinked carries the WhatsApp number
                 },
                 "$unset": {"opt_ins": "", "whatsapp_window_until": ""},
             },
@@ -94,11 +99,13 @@ class MongoRecipientRepository:
             {"_id": customer_id, **NOT_ERASED, **later}, {"$set": {"whatsapp_window_until": until}}
         )
         if events:
-            update = outbox_push(events)
+            update = events_update(events)
             update["$set"]["whatsapp_id"] = link_id
-            await self.collection.update_one(
+            linked = await self.collection.update_one(
                 {"_id": customer_id, **NOT_ERASED, "whatsapp_id": {"$in": ["", None]}}, update
             )
+            if linked.modified_count and self._relay is not None:
+                self._relay.nudge(customer_id)
         return moved.modified_count > 0
 
 

@@ -41,6 +41,7 @@ class Dispatcher:
     lease_seconds: float
     retry_base_seconds: float
     poll_seconds: float
+    workers: int = 1
     clock: Clock = utc_now
 
     def __post_init__(self) -> None:
@@ -51,12 +52,32 @@ class Dispatcher:
         self._wakeup.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        """One loop claims; up to `workers` deliveries run at once, so a slow provider holds up nobody.
+        On stop, the deliveries in hand finish (and record their outcome) first."""
+        slots = asyncio.Semaphore(self.workers)
+        in_hand: set[asyncio.Task[None]] = set()
         while not stop.is_set():
             self._wakeup.clear()
-            if await self.deliver_next():
+            await slots.acquire()
+            now = self.clock()
+            claim = await self.queue.claim_due(now, now + timedelta(seconds=self.lease_seconds))
+            if claim is None:
+                slots.release()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_seconds)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_seconds)
+            task = asyncio.create_task(self._deliver_then_release(claim, slots))
+            in_hand.add(task)
+            task.add_done_callback(in_hand.discard)
+        await asyncio.gather(*in_hand, return_exceptions=True)
+
+    async def _deliver_then_release(self, claim: Claim, slots: asyncio.Semaphore) -> None:
+        try:
+            await self._deliver(claim)
+        except Exception:  # the store failed: the lease runs out and the next claim decides
+            log.exception("delivery failed", extra={"fields": {"message_id": claim.message.id}})
+        finally:
+            slots.release()
 
     async def deliver_next(self) -> bool:
         """Delivers one due message; False when none is due."""

@@ -7,11 +7,14 @@ a timeout after the request left is neither, so it propagates as unknown.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
 
 from services.messaging.app.ports import ProviderRefused, ProviderUnavailable
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise; outcomes are logged
 
 
 class HttpProvider:
