@@ -1,7 +1,9 @@
 """A per-backend circuit breaker, as a gRPC client interceptor, so no feature code has to know about it.
 
-Closed: calls go through; `failure_threshold` consecutive outages (UNAVAILABLE or
-DEADLINE_EXCEEDED) spread over at least `min_streak_seconds` open it. The time span keeps
+Closed: calls go through; `failure_threshold` consecutive outages (UNAVAILABLE, or a read
+running out of its deadline) spread over at least `min_streak_seconds` open it. A write that
+times out is usually queued behind contention on one aggregate (a hot customer), which its
+client retries with its idempotency key; it says little about the backend, so it does not count. The time span keeps
 one burst of concurrent calls that time out together (a moment of overload) from cutting
 a backend off; a real outage keeps failing calls for longer than that. Open: calls fail
 at once with UNAVAILABLE, sparing the request budget and the struggling backend. After
@@ -19,10 +21,12 @@ from typing import Any
 
 import grpc
 
+from c360.grpc_retry import is_idempotent_read
+
 log = logging.getLogger(__name__)
 
 OUTAGE_STATUSES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
-# A call that ran out of a deadline shorter than this was starved by its request's budget (spent on
+# A read that ran out of a deadline shorter than this was starved by its request's budget (spent on
 # earlier calls), which says nothing about this backend: it does not count towards opening the breaker.
 MIN_BLAMED_DEADLINE_SECONDS = 0.25
 
@@ -117,7 +121,7 @@ class CircuitBreakerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
             call = await continuation(client_call_details, request)
             await call
         except grpc.aio.AioRpcError as error:
-            if _starved(error, client_call_details.timeout):
+            if _not_the_backends_fault(error, client_call_details):
                 self.breaker.record_other()
             elif error.code() in OUTAGE_STATUSES:
                 self.breaker.record_outage()
@@ -131,9 +135,10 @@ class CircuitBreakerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
         return call
 
 
-def _starved(error: grpc.aio.AioRpcError, timeout: float | None) -> bool:
-    return (
-        error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-        and timeout is not None
-        and timeout < MIN_BLAMED_DEADLINE_SECONDS
-    )
+def _not_the_backends_fault(error: grpc.aio.AioRpcError, details: Any) -> bool:
+    """A timed-out write, or a read starved of time by its request's budget."""
+    if error.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+        return False
+    if not is_idempotent_read(details.method):
+        return True
+    return details.timeout is not None and details.timeout < MIN_BLAMED_DEADLINE_SECONDS

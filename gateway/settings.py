@@ -28,7 +28,7 @@ class GatewaySettings(BaseSettings):
     request_budget_seconds: float = Field(default=2.0, gt=0)
     # RS256 tokens are verified against this JWKS (an identity provider's); HS256 ones against the secret.
     jwks_url: str | None = None
-    # A backend that failed this many calls in a row (down or too slow) is not called for `breaker_pause_seconds`.
+    # A backend failing this many calls in a row (down, or reads too slow) is not called for `breaker_pause_seconds`.
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_pause_seconds: float = Field(default=5.0, gt=0)
     # Those failures in a row must span this long: a burst of calls timing out together is overload, not an outage.

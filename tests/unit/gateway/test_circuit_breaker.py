@@ -103,10 +103,16 @@ class FailingCall:
 
 
 class Details(NamedTuple):
+    method: str
     timeout: float | None
 
 
-async def _call(interceptor: CircuitBreakerInterceptor, code: grpc.StatusCode, deadline: float = 2.0) -> list[str]:
+async def _call(
+    interceptor: CircuitBreakerInterceptor,
+    code: grpc.StatusCode,
+    deadline: float = 2.0,
+    method: str = "/customer360.loyalty.v1.LoyaltyService/BatchGetAccounts",
+) -> list[str]:
     sent: list[str] = []
 
     async def continuation(details: Any, request: Any) -> FailingCall:
@@ -114,7 +120,7 @@ async def _call(interceptor: CircuitBreakerInterceptor, code: grpc.StatusCode, d
         return FailingCall(_rpc_error(code))
 
     with pytest.raises(grpc.aio.AioRpcError) as raised:
-        await interceptor.intercept_unary_unary(continuation, Details(deadline), "request")
+        await interceptor.intercept_unary_unary(continuation, Details(method, deadline), "request")
     sent.append(raised.value.code().name)
     return sent
 
@@ -158,3 +164,14 @@ def test_a_success_starts_the_streak_over() -> None:
     circuit.record_outage()
     circuit.record_outage()
     assert circuit.state is BreakerState.CLOSED
+
+
+async def test_writes_running_out_of_time_do_not_open_the_breaker_but_reads_do() -> None:
+    interceptor = CircuitBreakerInterceptor(breaker(FakeClock()))
+    write = "/customer360.loyalty.v1.LoyaltyService/AdjustPoints"
+    for _ in range(10):  # a hundred clients adjusting one customer's points at once
+        await _call(interceptor, grpc.StatusCode.DEADLINE_EXCEEDED, method=write)
+    assert interceptor.breaker.state is BreakerState.CLOSED
+    for _ in range(3):
+        await _call(interceptor, grpc.StatusCode.UNAVAILABLE, method=write)
+    assert interceptor.breaker.state is BreakerState.OPEN
