@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from customer360.coupons.v1 import coupons_pb2, coupons_pb2_grpc
 
@@ -90,7 +91,7 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
         coupon_relay,
         events_topic,
     )
-    bulk_worker = BulkIssueWorker(stores.bulk_jobs, issue, profile)
+    bulk_worker = BulkIssueWorker(stores.bulk_jobs, issue, profile, timedelta(seconds=settings.bulk_lease_seconds))
     lapse = LapseCoupons(stores.coupons, change)
     apply_purchase = ApplyPurchase(
         stores.coupons, stores.campaigns, stores.rejections, change, rejection_relay, events_topic

@@ -13,3 +13,5 @@ class CouponsSettings(BaseSettings):
     profile_address: str = "127.0.0.1:50051"
     # How often the lapse job looks for ACTIVE coupons past their expiry.
     lapse_interval_seconds: float = Field(default=60.0, gt=0)
+    # A bulk issuance job whose worker died is taken over by another once this lease has run out.
+    bulk_lease_seconds: float = Field(default=30.0, gt=0)

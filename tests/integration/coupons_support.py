@@ -77,7 +77,8 @@ async def execute_retrying(
 
 
 async def register(gateway: GraphQLClient, mobile: str | None = None) -> str:
-    body = await gateway.execute(REGISTER, input={"firstName": "Cora", "mobile": mobile or random_mobile()})
+    variables = {"firstName": "Cora", "mobile": mobile or random_mobile()}
+    body = await execute_retrying(gateway, REGISTER, retried=NOT_CALLED, input=variables)
     assert "errors" not in body, body
     return str(body["data"]["registerCustomer"]["customer"]["id"])
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from deploy.local.stack import Stack, grpc_serving
 from tests.integration.conftest import GraphQLClient, eventually
-from tests.integration.coupons_support import codes, coupons_of, create_campaign, register
+from tests.integration.coupons_support import NOT_CALLED, codes, coupons_of, create_campaign, execute_retrying, register
 
 START = """
 mutation Bulk($input: BulkIssueCouponsInput!) {
@@ -27,8 +28,8 @@ async def start(gateway: GraphQLClient, **fields: Any) -> dict[str, Any]:
 
 async def finished_job(gateway: GraphQLClient, job_id: str) -> dict[str, Any]:
     async def finished() -> dict[str, Any] | None:
-        job: dict[str, Any] = (await gateway.execute(JOB, id=job_id))["data"]["couponBulkJob"]
-        return job if job["finished"] else None
+        job: dict[str, Any] | None = (await execute_retrying(gateway, JOB, id=job_id))["data"]["couponBulkJob"]
+        return job if job and job["finished"] else None
 
     return await eventually(finished, within_seconds=60)  # type: ignore[no-any-return]
 
@@ -57,14 +58,17 @@ async def test_bulk_issuance_respects_the_total_limit(gateway: GraphQLClient) ->
 
 
 async def test_bulk_issuance_to_a_static_customer_list(gateway: GraphQLClient) -> None:
-    created = await gateway.execute(
+    created = await execute_retrying(
+        gateway,
         "mutation($n: String!) { createCustomerList(name: $n) { customerList { id } userErrors { code } } }",
+        retried=NOT_CALLED,
         n=f"VIP {uuid.uuid4().hex[:6]}",
     )
     list_id = created["data"]["createCustomerList"]["customerList"]["id"]
     members = [await register(gateway) for _ in range(3)]
     for customer_id in members:
-        added = await gateway.execute(
+        added = await execute_retrying(
+            gateway,
             "mutation($c: ID!, $l: ID!) { addToList(customerId: $c, listId: $l) { userErrors { code } } }",
             c=customer_id,
             l=list_id,
@@ -98,3 +102,18 @@ async def test_bulk_issuance_refuses_bad_input_and_needs_an_administrator(gatewa
     body = await agent.execute(START, input={"campaignId": "welcome", "customerIds": [customer_id]})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (await gateway.execute(JOB, id="no-such-job"))["data"]["couponBulkJob"] is None
+
+
+async def test_a_job_whose_service_was_killed_resumes_without_issuing_twice(
+    gateway: GraphQLClient, stack: Stack
+) -> None:
+    campaign = await create_campaign(gateway)  # no limits: a double issuance would show as a second coupon
+    customers = [await register(gateway) for _ in range(12)]
+    started = await start(gateway, campaignId=campaign["id"], customerIds=customers)
+    stack.kill("coupons")  # SIGKILL: no draining, the job is left wherever it was
+    stack.start_process("coupons")
+    await eventually(lambda: grpc_serving(stack.config.address("coupons")), within_seconds=60)
+    job = await finished_job(gateway, started["job"]["id"])
+    assert (job["total"], job["processed"], job["failed"]) == (12, 12, 0)
+    for customer_id in customers:
+        assert len(codes((await coupons_of(gateway, customer_id))["active"])) == 1

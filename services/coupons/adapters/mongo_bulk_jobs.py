@@ -4,7 +4,8 @@ A worker claims an unfinished job whose lease has run out and renews the lease
 with every step; if it dies, another instance takes over from the recorded
 position, and the per-customer idempotency keys make the replayed step harmless.
 Each claim inserts `<job>#<epoch>` into `bulk_issue_leases`: a unique id lets one
-claimant win per epoch (a filter-guarded update would not be atomic on FerretDB).
+claimant win per epoch (a filter-guarded update would not be atomic on FerretDB);
+an epoch whose claimant died before taking the job over is skipped once stale.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 Document = dict[str, Any]
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_EPOCH_SKIPS = 5
 
 
 class MongoBulkJobs:
@@ -56,15 +58,25 @@ class MongoBulkJobs:
     async def claim(self, owner: str, lease: timedelta) -> Document | None:
         now = datetime.now(UTC)
         async for job in self.collection.find({"finished": False, "lease_until": {"$lt": now}}, {"customer_ids": 0}):
-            epoch = job.get("epoch", 0) + 1
-            try:
-                await self._leases.insert_one({"_id": f"{job['_id']}#{epoch}", "owner": owner, "at": now})
-            except DuplicateKeyError:
-                continue  # another worker claimed this epoch
+            epoch = await self._win_epoch(job["_id"], job.get("epoch", 0) + 1, owner, now - lease)
+            if epoch is None:
+                continue  # another worker claimed it
             await self.collection.update_one(
                 {"_id": job["_id"]}, {"$set": {"owner": owner, "epoch": epoch, "lease_until": now + lease}}
             )
             return await self.collection.find_one({"_id": job["_id"]})
+        return None
+
+    async def _win_epoch(self, job_id: str, epoch: int, owner: str, stale_before: datetime) -> int | None:
+        """The epoch this owner now holds, or None; skips epochs whose claimant died before taking the job."""
+        for candidate in range(epoch, epoch + MAX_EPOCH_SKIPS):
+            try:
+                await self._leases.insert_one({"_id": f"{job_id}#{candidate}", "owner": owner, "at": datetime.now(UTC)})
+                return candidate
+            except DuplicateKeyError:
+                held = await self._leases.find_one({"_id": f"{job_id}#{candidate}"})
+                if held is None or held["at"] >= stale_before:
+                    return None  # claimed just now by a live worker
         return None
 
     async def load_members(self, job_id: str, owner: str, customer_ids: list[str]) -> bool:

@@ -25,7 +25,6 @@ from services.coupons.app.issue_coupon import IssueCoupon, IssueRequest
 log = logging.getLogger(__name__)
 MAX_IDS = 10_000
 MEMBERS_PAGE = 500
-LEASE = timedelta(seconds=30)
 TRANSIENT_ATTEMPTS = 3
 FINAL_STATUSES = {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.UNIMPLEMENTED}
 
@@ -56,12 +55,13 @@ class BulkIssueWorker:
     jobs: MongoBulkJobs
     issue: IssueCoupon
     profile: ProfileClient
+    lease: timedelta = timedelta(seconds=30)  # how long a dead worker's job waits before another takes it
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            job = await self.jobs.claim(self.owner, LEASE)
+            job = await self.jobs.claim(self.owner, self.lease)
             if job is not None:
                 await self._run_job(job, stop)
                 continue
@@ -86,7 +86,7 @@ class BulkIssueWorker:
             if stop.is_set():
                 return  # the lease runs out and the job resumes on the next start
             failure = await self._issue_one(job_id, job["campaign_id"], ids[position], job.get("actor", ""))
-            if not await self.jobs.step(job_id, self.owner, position + 1, failure, LEASE):
+            if not await self.jobs.step(job_id, self.owner, position + 1, failure, self.lease):
                 return
         await self.jobs.finish(job_id, self.owner)
         log.info("bulk issuance finished", extra={"fields": {"job": job_id, "customers": len(ids)}})
