@@ -83,6 +83,9 @@ class ConsumerLoop:
         try:
             while not self._stopping.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_batch)
+                if self._batch_handler is not None and batches:
+                    await self._process_fetch(batches)
+                    continue
                 for partition, records in batches.items():
                     await self._process_partition(partition, records)
         finally:
@@ -115,6 +118,13 @@ class ConsumerLoop:
         if highwater is not None:
             lag = metrics.CONSUMER_LAG.labels(self._group_id, partition.topic, str(partition.partition))
             lag.set(max(0, highwater - position))
+
+    async def _process_fetch(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """Batch mode: everything one fetch returned, across partitions, in one handler call; then commit."""
+        records = [record for chunk in batches.values() for record in chunk]
+        if records:
+            await self._process_batch_with_retry(records)
+            await self._consumer.commit({tp: chunk[-1].offset + 1 for tp, chunk in batches.items() if chunk})
 
     async def _process_batch_with_retry(self, records: list[Record]) -> None:
         """The batch handler must be idempotent too: a failed batch is retried whole."""

@@ -15,9 +15,10 @@ from c360.kafka import topics
 from c360.kafka.consumer import ConsumerLoop
 from c360.kafka.publisher import KafkaPublisher
 from c360.mongo import connect
-from c360.outbox import OutboxRelay
 from c360.runtime import Worker, run_service
 from c360.settings import InfraSettings
+from services.loyalty.adapters.batch_relay import BatchOutboxRelay
+from services.loyalty.adapters.loyalty_events import DirectEvents
 from services.loyalty.adapters.mongo_accounts import MongoAccountRepository
 from services.loyalty.adapters.mongo_customers import MongoCustomerProjection
 from services.loyalty.adapters.mongo_ledger import MongoLedgerRepository
@@ -30,6 +31,7 @@ from services.loyalty.app.apply_changes import ApplyChanges
 from services.loyalty.app.customer_checks import CustomerChecks
 from services.loyalty.app.expire_points import ExpirePoints
 from services.loyalty.app.post_points import PostPoints
+from services.loyalty.app.post_purchase_changes import PostPurchaseChanges
 from services.loyalty.app.purchase_points import PricePurchases
 from services.loyalty.app.queries import LoyaltyQueries
 from services.loyalty.app.reconcile import Reconciler
@@ -111,9 +113,10 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
     otps = MongoOtpRepository(database, events_topic)
     customers = MongoCustomerProjection(database)
     rfm = MongoRfmBreaks(database)
-    relays = [OutboxRelay(r.collection, publisher) for r in (ledger, purchases, otps, accounts)]
+    # Accounts get TierChanged events pushed at any time, so only their outbox is cleared under a guard.
+    relays = [BatchOutboxRelay(r.collection, publisher, guarded=r is accounts) for r in (ledger, otps, accounts)]
     ledger.attach_relay(relays[0])
-    purchases.relay, otps.relay, accounts.relay = relays[1], relays[2], relays[3]
+    otps.relay, accounts.relay = relays[1], relays[2]
     profile = ProfileDirectory(settings.profile_address)
     post_points = PostPoints(accounts, ledger)
     apply_changes = ApplyChanges(accounts, ledger)
@@ -123,7 +126,8 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
         customers=customers,
         resolve=ResolveCustomers(customers, profile, settings.default_region),
         price=PricePurchases(purchases, EarnRule(settings.spend_per_point, dict(settings.spend_per_point_by_currency))),
-        apply_changes=apply_changes,
+        post_changes=PostPurchaseChanges(accounts, ledger),
+        events=DirectEvents(publisher, events_topic),
         expiry=expiry,
         referral_points=settings.referral_points,
         total_tolerance=settings.total_tolerance,

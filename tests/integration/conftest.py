@@ -63,9 +63,9 @@ def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pyte
             **message_providers.environment(),
             "C360_COUPONS_LAPSE_INTERVAL_SECONDS": "1",
             "C360_COUPONS_BULK_LEASE_SECONDS": "2",
-            "C360_LOYALTY_RFM_INTERVAL_SECONDS": "1",
-            "C360_LOYALTY_EXPIRY_INTERVAL_SECONDS": "1",
-            "C360_LOYALTY_RECONCILE_INTERVAL_SECONDS": "1",
+            "C360_LOYALTY_RFM_INTERVAL_SECONDS": "2",
+            "C360_LOYALTY_EXPIRY_INTERVAL_SECONDS": "2",
+            "C360_LOYALTY_RECONCILE_INTERVAL_SECONDS": "2",
             "C360_LOYALTY_RECONCILE_AFTER_SECONDS": "2",
         },
     )

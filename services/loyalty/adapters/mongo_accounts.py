@@ -24,6 +24,7 @@ from pymongo.errors import DuplicateKeyError
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
+from services.loyalty.adapters.by_id import find_by_ids
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier
 from services.loyalty.domain.ledger import Change, InsufficientPoints
@@ -31,7 +32,7 @@ from services.loyalty.domain.tiers import TierPolicy
 
 Document = dict[str, Any]
 # Enough for the largest batch of changes one caller applies before marking them posted.
-REMEMBERED_OPERATIONS = 600
+REMEMBERED_OPERATIONS = 120
 
 
 class MongoAccountRepository:
@@ -56,8 +57,8 @@ class MongoAccountRepository:
         return to_state(doc, self._tiers.lowest) if doc else None
 
     async def get_many(self, customer_ids: list[str]) -> list[AccountState]:
-        cursor = self.collection.find({"_id": {"$in": customer_ids}}, {"ops": 0, "outbox": 0})
-        return [to_state(doc, self._tiers.lowest) async for doc in cursor]
+        docs = await find_by_ids(self.collection, customer_ids, {"ops": 0, "outbox": 0})
+        return [to_state(doc, self._tiers.lowest) for doc in docs]
 
     async def apply(self, change: Change) -> AppliedOperation:
         return (await self.apply_many(change.customer_id, [change]))[0]

@@ -14,6 +14,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.loyalty.adapters.by_id import find_by_ids
 from services.loyalty.domain.customer import ACTIVE, ERASED, CustomerFacts
 
 Document = dict[str, Any]
@@ -56,8 +57,7 @@ class MongoCustomerProjection:
         )
 
     async def get_many(self, customer_ids: list[str]) -> dict[str, CustomerFacts]:
-        cursor = self.collection.find({"_id": {"$in": customer_ids}})
-        return {doc["_id"]: _facts(doc) async for doc in cursor}
+        return {doc["_id"]: _facts(doc) for doc in await find_by_ids(self.collection, customer_ids)}
 
     async def ids_by(self, field: str, values: list[str]) -> dict[str, str]:
         """`mobile` or `ext_ref` values to customer ids (erased customers are not found)."""

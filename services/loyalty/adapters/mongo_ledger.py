@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from customer360.events.v1 import loyalty_events_pb2
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRelay, outbox_push
+from services.loyalty.adapters.by_id import find_by_ids, update_by_ids
 from services.loyalty.adapters.ledger_documents import from_document, to_document
+from services.loyalty.adapters.loyalty_events import points_changed
 from services.loyalty.adapters.paging import Page, page_filter, page_of
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.ledger import EntryStatus, LedgerEntry
@@ -40,8 +41,7 @@ class MongoLedgerRepository:
         return from_document(doc) if doc else None
 
     async def get_many(self, entry_ids: list[str]) -> dict[str, LedgerEntry]:
-        cursor = self.collection.find({"_id": {"$in": entry_ids}}, {"outbox": 0})
-        return {doc["_id"]: from_document(doc) async for doc in cursor}
+        return {doc["_id"]: from_document(doc) for doc in await find_by_ids(self.collection, entry_ids, {"outbox": 0})}
 
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
         try:
@@ -62,16 +62,32 @@ class MongoLedgerRepository:
             if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
                 raise
 
+    async def insert_posted(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+        """Stores entries already applied to their accounts, in one round trip; their events are
+        published by the caller. Existing ids are left as they are."""
+        docs = [
+            to_document(
+                replace(e, status=EntryStatus.POSTED, balance_after=a.balance_after, points=a.points, spend=None)
+            )
+            for e, a in postings
+        ]
+        if not docs:
+            return
+        try:
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+                raise
+
     async def mark_posted(self, entry: LedgerEntry, applied: AppliedOperation) -> None:
         await self.mark_posted_many([(entry, applied)])
 
     async def mark_posted_many(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
         if not postings:
             return
-        writes = [
-            UpdateOne({"_id": e.id, "status": EntryStatus.PENDING.value}, self._posting(e, a)) for e, a in postings
-        ]
-        await self.collection.bulk_write(writes, ordered=False)
+        # By `_id` alone (see by_id.py): postings only ever come from entries the account just applied or
+        # recognised, so re-marking one repeats the same values (and at worst a duplicate PointsChanged).
+        await update_by_ids(self.collection, [(e.id, self._posting(e, a)) for e, a in postings])
         if self._relay is not None:
             for entry, _ in postings:
                 self._relay.nudge(entry.id)
@@ -105,20 +121,7 @@ class MongoLedgerRepository:
         return 0
 
     def _posting(self, entry: LedgerEntry, applied: AppliedOperation) -> Document:
-        envelope = new_envelope(
-            entry.customer_id,
-            "loyalty",
-            loyalty_events_pb2.PointsChanged(
-                entry_id=entry.id,
-                type=entry.type.value,
-                points=applied.points,
-                balance_after=applied.balance_after,
-                transaction_id=entry.transaction_id or "",
-                remark=entry.remark or "",
-            ),
-            actor=entry.actor or "",
-        )
-        update = outbox_push([to_outbox(envelope, self._events_topic)])
+        update = outbox_push([points_changed(entry, applied, self._events_topic)])
         update["$set"].update(
             {"status": EntryStatus.POSTED.value, "balance_after": applied.balance_after, "points": applied.points}
         )

@@ -11,7 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from c360.outbox import OutboxRelay
+from services.loyalty.adapters.by_id import find_by_ids
 from services.loyalty.adapters.paging import Page, page_filter, page_of
 from services.loyalty.adapters.purchase_documents import from_document, to_document
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
@@ -24,7 +24,6 @@ class MongoPurchaseRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["purchases"]
         self._events_topic = events_topic
-        self.relay: OutboxRelay | None = None
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("event_id", ASCENDING)], unique=True, name="event_id_unique")
@@ -37,28 +36,24 @@ class MongoPurchaseRepository:
             [("partner_id", ASCENDING), ("original_transaction_id", ASCENDING)], name="by_original"
         )
         await self.collection.create_index([("transfer_started_at", ASCENDING)], name="by_transfer")
-        await OutboxRelay.ensure_indexes(self.collection)
 
-    async def insert_new(self, purchases: list[StoredPurchase]) -> None:
-        """Inserts in one round trip; a purchase id or event id already stored is left as it is."""
+    async def insert_new(self, purchases: list[StoredPurchase]) -> set[str]:
+        """Inserts in one round trip; a purchase id or event id already stored is left as it is.
+        Returns the ids of the purchases this call inserted."""
         if not purchases:
-            return
+            return set()
+        refused: set[int] = set()
         try:
-            await self.collection.insert_many([to_document(p, self._events_topic) for p in purchases], ordered=False)
+            await self.collection.insert_many([to_document(p) for p in purchases], ordered=False)
         except BulkWriteError as error:
-            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
                 raise
-        if self.relay is not None:
-            for purchase in purchases:
-                self.relay.nudge(purchase.purchase_id)
+            refused = {e["index"] for e in errors}
+        return {p.purchase_id for i, p in enumerate(purchases) if i not in refused}
 
     async def get_many(self, purchase_ids: list[str]) -> dict[str, StoredPurchase]:
-        cursor = self.collection.find({"_id": {"$in": purchase_ids}}, NO_OUTBOX)
-        return {doc["_id"]: from_document(doc) async for doc in cursor}
-
-    async def mark_posted(self, purchase_ids: list[str]) -> None:
-        if purchase_ids:
-            await self.collection.update_many({"_id": {"$in": purchase_ids}}, {"$set": {"posted": True}})
+        return {doc["_id"]: from_document(doc) for doc in await find_by_ids(self.collection, purchase_ids, NO_OUTBOX)}
 
     async def points_reversed_for(self, partner_id: str, original_transaction_id: str) -> int:
         query = {"partner_id": partner_id, "original_transaction_id": original_transaction_id, "type": "RETURN"}

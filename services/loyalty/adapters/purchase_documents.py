@@ -1,36 +1,18 @@
-"""The purchase document's shape; each new one carries its PurchaseRecorded event in its outbox."""
+"""The purchase document's shape (its PurchaseRecorded event is published directly: loyalty_events.py)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from customer360.events.v1 import loyalty_events_pb2
-
-from c360.events import new_envelope, to_outbox
-from c360.outbox import outbox_fields
 from services.loyalty.domain.purchase import CustomerRef, Discount, PurchaseEvent, PurchaseItem
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
 
 Document = dict[str, Any]
 
 
-def to_document(stored: StoredPurchase, events_topic: str) -> Document:
+def to_document(stored: StoredPurchase) -> Document:
     purchase = stored.event
-    recorded = loyalty_events_pb2.PurchaseRecorded(
-        transaction_id=purchase.transaction_id,
-        partner_id=purchase.partner_id,
-        receipt_id=purchase.receipt_id or "",
-        kind=purchase.kind,
-        original_transaction_id=purchase.original_transaction_id or "",
-        total=str(purchase.total),
-        currency=purchase.currency,
-        store_id=purchase.store_id or "",
-        coupon_codes=list(purchase.coupon_codes),
-        points_earned=stored.points_earned - stored.points_reversed,
-    )
-    recorded.occurred_at.FromDatetime(purchase.occurred_at)
-    envelope = new_envelope(stored.customer_id, "loyalty", recorded, actor=f"partner:{purchase.partner_id}")
     return {
         "_id": purchase.purchase_id,
         "event_id": purchase.event_id,
@@ -61,10 +43,8 @@ def to_document(stored: StoredPurchase, events_topic: str) -> Document:
         "points_earned": stored.points_earned,
         "points_reversed": stored.points_reversed,
         "original_transaction_id": purchase.original_transaction_id,
-        "posted": False,
         "transfers": 0,
         "transfer": None,
-        **outbox_fields([to_outbox(envelope, events_topic)]),
     }
 
 
@@ -97,7 +77,6 @@ def from_document(doc: Document) -> StoredPurchase:
         customer_id=doc["customer_id"],
         points_earned=doc.get("points_earned", 0),
         points_reversed=doc.get("points_reversed", 0),
-        posted=bool(doc.get("posted")),
         transfers=doc.get("transfers", 0),
         transfer=Transfer(**transfer) if transfer else None,
     )

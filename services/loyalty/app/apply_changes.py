@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from services.loyalty.app.ports import AccountRepository, LedgerRepository
 from services.loyalty.domain.ledger import Change
 
-CHUNK = 100
+CHUNK = 50
 PARALLEL_CUSTOMERS = 8
 
 

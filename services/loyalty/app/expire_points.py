@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from services.loyalty.adapters.mongo_accounts import MongoAccountRepository
 from services.loyalty.app.post_points import PostPoints
 from services.loyalty.app.reconcile import periodically
-from services.loyalty.domain.account import expired_lots
+from services.loyalty.domain.account import expired_lots, expiry_entry_id
 from services.loyalty.domain.ledger import EntryType, LedgerEntry
 
 BATCH = 200
@@ -33,7 +33,7 @@ class ExpirePoints:
             for lot in expired_lots(account, now) if account else []:
                 await self.post_points(
                     LedgerEntry(
-                        id=f"expire:{lot.id}",
+                        id=expiry_entry_id(lot),
                         customer_id=customer_id,
                         type=EntryType.EXPIRE,
                         points=-lot.left,

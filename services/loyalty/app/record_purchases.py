@@ -4,8 +4,10 @@ Bulk steps, each idempotent, so redelivery after a crash anywhere resumes the wo
 1. new purchases are priced and inserted (unique purchase id and event id; the
    PurchaseRecorded event rides in each document's outbox);
 2. the stored documents, not the incoming events, decide what is applied;
-3. ledger entries are inserted PENDING, applied per customer (one compare-and-set
-   per chunk, remembering change ids), marked POSTED; then purchases are marked posted.
+3. each customer's changes are applied in one compare-and-set per chunk (remembering
+   change ids), then the ledger entries are inserted POSTED (post_purchase_changes.py);
+4. PurchaseRecorded and PointsChanged are published, with event ids derived from the
+   purchase and entry, before the batch's offsets are committed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.loyalty.app.apply_changes import ApplyChanges
-from services.loyalty.app.ports import CustomerProjection, PurchaseRepository
+from services.loyalty.app.ports import CustomerProjection, EventPublisher, PurchaseRepository
+from services.loyalty.app.post_purchase_changes import PostPurchaseChanges
 from services.loyalty.app.purchase_points import PricePurchases
 from services.loyalty.app.purchase_postings import purchase_change, referral_changes
 from services.loyalty.app.resolve_customers import ResolveCustomers
@@ -32,7 +34,8 @@ class RecordPurchases:
     customers: CustomerProjection
     resolve: ResolveCustomers
     price: PricePurchases
-    apply_changes: ApplyChanges
+    post_changes: PostPurchaseChanges
+    events: EventPublisher
     expiry: ExpiryPolicy
     referral_points: int
     total_tolerance: Decimal
@@ -48,24 +51,25 @@ class RecordPurchases:
                 poison[position] = str(invalid)
                 continue
             unique.setdefault(purchase.purchase_id, purchase)
-        stored = await self.purchases.get_many(list(unique))
-        new = [p for pid, p in unique.items() if pid not in stored]
-        customers = await self.resolve(new) if new else {}
+        customers = await self.resolve(list(unique.values())) if unique else {}
         for position, purchase in enumerate(batch):
             pid = purchase.purchase_id
-            if pid in unique and pid not in stored and pid not in customers and position not in poison:
+            if pid in unique and pid not in customers and position not in poison:
                 poison[position] = "unknown customer: no customer matches the given identifiers"
-        priced = await self.price([p for p in new if p.purchase_id in customers], customers, stored)
-        await self.purchases.insert_new(priced)
-        stored = await self.purchases.get_many(list(unique))
-        to_post = [s for s in stored.values() if not s.posted]
+        priced = await self.price([p for p in unique.values() if p.purchase_id in customers], customers, {})
+        inserted = await self.purchases.insert_new(priced)
+        # What was there already (a redelivery, or a partner retry) is taken as stored, not as priced now.
+        stored = await self.purchases.get_many([p.purchase_id for p in priced if p.purchase_id not in inserted])
+        to_post = [p for p in priced if p.purchase_id in inserted] + list(stored.values())
         if not to_post:
             return poison
         changes = [purchase_change(s, self.expiry) for s in to_post]
         facts = await self.customers.get_many(list({s.customer_id for s in to_post}))
         rewards = await referral_changes(to_post, facts, self.customers, self.referral_points, self.expiry)
-        await self.apply_changes([*changes, *(change for change, _ in rewards)])
-        await self.purchases.mark_posted([s.purchase_id for s in to_post])
+        # Only changes of purchases stored before this call (and rewards) can have been applied already.
+        maybe_done = {purchase_change(s, self.expiry).id for s in stored.values()} | {c.id for c, _ in rewards}
+        postings = await self.post_changes([*changes, *(change for change, _ in rewards)], maybe_done)
+        await self.events.publish(to_post, postings)
         await asyncio.gather(*(self.customers.mark_referral_rewarded(referred) for _, referred in rewards))
-        log.info("recorded purchases", extra={"fields": {"posted": len(to_post), "poison": len(poison)}})
+        log.info("recorded purchases", extra={"fields": {"purchases": len(to_post), "poison": len(poison)}})
         return poison

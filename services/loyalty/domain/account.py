@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.loyalty.domain.ledger import EARNING_TYPES, REFUSABLE_DEBITS, Change, EntryType, InsufficientPoints
+from services.loyalty.domain.ledger import (
+    EARNING_TYPES,
+    REFUSABLE_DEBITS,
+    Change,
+    EntryType,
+    InsufficientPoints,
+    LedgerEntry,
+)
 from services.loyalty.domain.spend import SpendMetrics
 from services.loyalty.domain.tiers import TierPolicy
 
@@ -93,17 +100,7 @@ def _apply_points(state: AccountState, change: Change, now: datetime, tiers: Tie
     entry = change.entry
     assert entry is not None
     if entry.points > 0:
-        lot = Lot(
-            id=entry.id,
-            type=entry.type,
-            points=entry.points,
-            left=entry.points,
-            created_at=entry.created_at,
-            expires_at=entry.expires_at,
-            transaction_id=entry.transaction_id,
-            store_id=entry.store_id,
-            terminal_id=entry.terminal_id,
-        )
+        lots = _with_credit(state.lots, entry)
         earned = entry.points if entry.type in (*EARNING_TYPES, EntryType.TRANSFER) else 0
         days = dict(state.earned_by_day)
         if earned:
@@ -116,7 +113,7 @@ def _apply_points(state: AccountState, change: Change, now: datetime, tiers: Tie
             lifetime_points=state.lifetime_points + earned,
             referral_points=state.referral_points + (entry.points if entry.type is EntryType.REFERRAL else 0),
             earned_by_day={d: p for d, p in days.items() if d > start},
-            lots=(*state.lots, lot),
+            lots=lots,
         ), entry.points
     wanted = -entry.points
     if entry.type is EntryType.EXPIRE:
@@ -143,6 +140,44 @@ def _apply_points(state: AccountState, change: Change, now: datetime, tiers: Tie
         lifetime_points=lifetime,
         lots=_consume(state.lots, taken),
     ), -taken
+
+
+def lot_id(entry: LedgerEntry) -> str:
+    """Credits of one type expiring on the same day share a lot, which keeps the account document small."""
+    return f"{entry.type.value}:{entry.expires_at.date().isoformat() if entry.expires_at else 'never'}"
+
+
+def _with_credit(lots: tuple[Lot, ...], entry: LedgerEntry) -> tuple[Lot, ...]:
+    key = lot_id(entry)
+    same = next((lot for lot in lots if lot.id == key), None)
+    if same is None:
+        fresh = Lot(
+            id=key,
+            type=entry.type,
+            points=entry.points,
+            left=entry.points,
+            created_at=entry.created_at,
+            expires_at=entry.expires_at,
+            transaction_id=entry.transaction_id,
+            store_id=entry.store_id,
+            terminal_id=entry.terminal_id,
+        )
+        return (*lots, fresh)
+    merged = replace(
+        same,
+        points=same.points + entry.points,
+        left=same.left + entry.points,
+        expires_at=max(same.expires_at, entry.expires_at) if same.expires_at and entry.expires_at else same.expires_at,
+        transaction_id=same.transaction_id if same.transaction_id == entry.transaction_id else None,
+        store_id=same.store_id if same.store_id == entry.store_id else None,
+        terminal_id=same.terminal_id if same.terminal_id == entry.terminal_id else None,
+    )
+    return tuple(merged if lot.id == key else lot for lot in lots)
+
+
+def expiry_entry_id(lot: Lot) -> str:
+    """Names the expiry of a lot as it stands: points merged into it later expire under a new name."""
+    return f"expire:{lot.id}@{lot.points}"
 
 
 def _consume(lots: tuple[Lot, ...], points: int) -> tuple[Lot, ...]:

@@ -55,8 +55,8 @@ class LedgerEntry:
 
     @property
     def expired_lot_id(self) -> str:
-        """EXPIRE entries are named `expire:<lot id>`."""
-        return self.id.removeprefix("expire:")
+        """EXPIRE entries are named `expire:<lot id>@<lot points>` (see account.expiry_entry_id)."""
+        return self.id.removeprefix("expire:").rpartition("@")[0]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ class StoredPurchase:
     customer_id: str
     points_earned: int = 0  # SALE: points it earned
     points_reversed: int = 0  # RETURN: points it took back from the original
-    posted: bool = False
     transfers: int = 0
     transfer: Transfer | None = None
 

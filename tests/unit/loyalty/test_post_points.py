@@ -1,8 +1,10 @@
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.loyalty.app.post_points import PostPoints
+from services.loyalty.domain.account import expiry_entry_id
 from services.loyalty.domain.ledger import EntryStatus, EntryType, InsufficientPoints, LedgerEntry
 from tests.unit.loyalty.fakes import CrashAfter, FakeAccounts, FakeLedger
 
@@ -53,10 +55,15 @@ async def test_counters_track_lifetime_redeemed_and_expired_points(
     parts: tuple[FakeAccounts, FakeLedger, PostPoints],
 ) -> None:
     accounts, _, post = parts
+    soon = datetime.now(UTC) + timedelta(days=1)
     await post(entry("earn:1", 100))
-    await post(entry("earn:2", 20))
-    await post(entry("redeem:1", -30, EntryType.REDEEM))
-    await post(entry("expire:earn:2", -20, EntryType.EXPIRE))
+    await post(replace(entry("earn:2", 20), expires_at=soon))
+    await post(entry("redeem:1", -5, EntryType.REDEEM))  # taken from the lot that expires first
+    expiring = accounts.states["c1"].next_expiry
+    assert expiring is not None
+    assert (expiring.left, expiring.expires_at) == (15, soon)
+    await post(entry(expiry_entry_id(expiring), -15, EntryType.EXPIRE))
     counters = accounts.states["c1"]
-    assert (counters.points_balance, counters.lifetime_points) == (70, 120)
-    assert (counters.redeemed_points, counters.expired_points) == (30, 20)
+    assert (counters.points_balance, counters.lifetime_points) == (100, 120)
+    assert (counters.redeemed_points, counters.expired_points) == (5, 15)
+    assert counters.next_expiry is None

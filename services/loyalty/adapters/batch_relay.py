@@ -1,0 +1,91 @@
+"""An outbox relay that publishes many documents' events per round trip (purchases come in thousands).
+
+Same guarantees as c360.outbox.OutboxRelay: a document's outbox is cleared only if it
+still holds exactly the events that were published (guarded by its size and last
+event id), so a concurrent write's new events are kept for the next sweep, and a crash
+after publishing publishes again at worst (consumers dedupe by event id). Events of one
+key are sent in order; different keys are sent concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from c360.kafka.publisher import KafkaPublisher
+from c360.outbox import OutboxRecord, OutboxRelay
+from services.loyalty.adapters.by_id import bounded, find_by_ids, update_by_ids
+
+log = logging.getLogger(__name__)
+Document = dict[str, Any]
+BATCH = 500
+SWEEP_SECONDS = 5.0
+CLEARED: Document = {"$set": {"outbox": [], "outbox_pending": False}}
+
+
+class BatchOutboxRelay(OutboxRelay):
+    def __init__(self, collection: AsyncCollection[Document], publisher: KafkaPublisher, guarded: bool) -> None:
+        """`guarded=False` for collections whose events are written once (at insert or at posting): the
+        outbox is then cleared by `_id` alone, which FerretDB answers without scanning (see by_id.py)."""
+        super().__init__(collection, publisher)
+        self._guarded = guarded
+        self._docs = collection
+        self._kafka = publisher
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Nudged documents are published at once (read by `_id`); a full sweep, which FerretDB answers
+        by scanning, runs only every SWEEP_SECONDS to catch what a crash left behind."""
+        last_sweep = 0.0
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._sweep_interval)
+            self._wakeup.clear()
+            nudged, self._nudged = list(self._nudged), set()
+            try:
+                for start in range(0, len(nudged), BATCH):
+                    await self._publish(await find_by_ids(self._docs, nudged[start : start + BATCH], {"outbox": 1}))
+                if time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                    last_sweep = time.monotonic()
+                    while await self.sweep() >= BATCH and not stop.is_set():
+                        pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; will retry")
+        await self.sweep()
+
+    async def sweep(self, limit: int = BATCH) -> int:
+        docs = [doc async for doc in self._docs.find({"outbox_pending": True}, {"outbox": 1}).limit(limit)]
+        await self._publish(docs)
+        return len(docs)
+
+    async def _publish(self, docs: list[Document]) -> None:
+        docs = [doc for doc in docs if doc.get("outbox")]
+        by_key: dict[str, list[OutboxRecord]] = {}
+        for doc in docs:
+            for record in (OutboxRecord.from_document(d) for d in doc["outbox"]):
+                by_key.setdefault(record.key, []).append(record)
+        await asyncio.gather(*(self._publish_in_order(records) for records in by_key.values()))
+        if self._guarded:
+            await bounded([lambda d=d: self._docs.update_one(_guard(d), CLEARED) for d in docs])  # type: ignore[misc]
+        else:
+            await update_by_ids(self._docs, [(doc["_id"], CLEARED) for doc in docs])
+
+    async def _publish_in_order(self, records: list[OutboxRecord]) -> None:
+        for record in records:
+            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
+            await self._kafka.publish(record.topic, record.key, record.value, headers)
+
+
+def _guard(doc: Document) -> Document:
+    """Matches the document only while its outbox is exactly what was published."""
+    outbox = doc.get("outbox") or []
+    guard: Document = {"_id": doc["_id"], "outbox": {"$size": len(outbox)}}
+    if outbox:
+        guard[f"outbox.{len(outbox) - 1}.event_id"] = outbox[-1]["event_id"]
+    return guard
