@@ -60,6 +60,9 @@ def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pyte
             "C360_JWT_SECRET": JWT_SECRET,
             "C360_ENV": "test",
             "C360_LOG_LEVEL": "INFO",
+            # Functional tests on a loaded 2-core CI box: a roomier budget than production's 2 s, still
+            # under the test client's 10 s HTTP timeout (budget behaviour is tested with this value).
+            "C360_GATEWAY_REQUEST_BUDGET_SECONDS": "6",
             **message_providers.environment(),
             "C360_COUPONS_LAPSE_INTERVAL_SECONDS": "1",
             "C360_COUPONS_BULK_LEASE_SECONDS": "2",
