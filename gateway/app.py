@@ -89,7 +89,7 @@ class GatewayGraphQL(GraphQL[GatewayContext, None]):
 
     async def on_ws_connect(self, context: GatewayContext) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: a token in `connection_init` authenticates a socket opened without one."""
-        authenticate_socket(context, self._settings.jwt_secret)
+        await authenticate_socket(context, self._authenticator)
         return None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GatewayContext:

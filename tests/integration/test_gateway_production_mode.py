@@ -19,13 +19,17 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from websockets.asyncio.client import ClientConnection, connect
 
 from deploy.local.stack import Stack, free_port
 from gateway.persisted_queries import document_hash
-from tests.integration.conftest import token
+from tests.integration.conftest import GraphQLClient, token
+from tests.integration.profile_support import register
 
 VIEW = "query View($id: ID!) { customer360(id: $id) { id } }"
 TYPENAME = "query Typename { __typename }"
+LIVE = "subscription Live($id: ID!) { customerTimeline(customerId: $id) { type summary } }"
+SET_TAG = 'mutation($id: ID!, $v: String!) { setTag(customerId: $id, key: "probe", value: $v) { customer { id } } }'
 KEY_ID = "test-key-1"
 SIGNING_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -54,7 +58,7 @@ def jwks_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 async def strict_gateway(stack: Stack, jwks_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     trusted = tmp_path_factory.mktemp("trusted") / "documents.json"
-    trusted.write_text(json.dumps({document_hash(q): q for q in (VIEW, TYPENAME)}))
+    trusted.write_text(json.dumps({document_hash(q): q for q in (VIEW, TYPENAME, LIVE)}))
     port = free_port()
     with (stack.config.log_dir / "strict-gateway.log").open("ab") as log:
         process = await asyncio.create_subprocess_exec(
@@ -145,3 +149,35 @@ async def test_rs256_tokens_are_verified_against_the_jwks_beside_hs256_ones(stri
         body = (await _post(strict_gateway, forged, {"query": TYPENAME})).json()
         assert body["data"] is None
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def _first_message(ws: ClientConnection, within_seconds: float) -> dict[str, Any] | None:
+    try:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), within_seconds))
+    except TimeoutError:
+        return None
+    return message
+
+
+async def test_an_rs256_token_in_connection_init_opens_a_live_timeline(
+    strict_gateway: str, gateway: GraphQLClient
+) -> None:
+    customer = await register(gateway)
+    claims = {"sub": _subject(), "roles": ["VIEWER"]}
+    signed = jwt.encode(claims, SIGNING_KEY, algorithm="RS256", headers={"kid": KEY_ID})
+    url = strict_gateway.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {signed}"}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        subscribe = {"query": LIVE, "variables": {"id": customer["id"]}}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": subscribe}))
+        message = None
+        for attempt in range(30):  # live once an edit made after subscribing shows up
+            body = await gateway.execute(SET_TAG, id=customer["id"], v=str(attempt))
+            assert "errors" not in body, body
+            message = await _first_message(ws, 2.0)
+            if message is not None:
+                break
+    assert message is not None, "the subscription never delivered an entry"
+    assert message["type"] == "next", message
+    assert message["payload"]["data"]["customerTimeline"]["type"]

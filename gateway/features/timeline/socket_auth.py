@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.auth import AuthenticationFailed, authenticate
+from gateway.auth import AuthenticationFailed, Authenticator
 
 
-def authenticate_socket(context: Any, secret: str) -> None:
+async def authenticate_socket(context: Any, authenticator: Authenticator) -> None:
+    """HS256 or (with a JWKS configured) RS256, as for HTTP requests."""
     if getattr(context, "principal", None) is not None:
         return
     params = getattr(context, "connection_params", None)
@@ -22,7 +23,7 @@ def authenticate_socket(context: Any, secret: str) -> None:
     if not isinstance(header, str):
         return
     try:
-        context.principal = authenticate(header, secret)
+        context.principal = await authenticator.authenticate(header)
         context.auth_failure = None
     except AuthenticationFailed as error:
         context.auth_failure = str(error)
