@@ -53,6 +53,7 @@ async def test_concurrent_dispatchers_claim_each_message_exactly_once(
     queue = MongoDispatchQueue(messages, "unused", relay, MongoDeliveryReports(database, messages, "unused", relay))
     ids = [uuid.uuid4().hex for _ in range(3)]
     await messages.insert_many([to_document(queued(i)) for i in ids])
+    await database["dispatch_pending"].insert_many([{"_id": i, "due": NOW, "created_at": NOW} for i in ids])
 
     claims = await asyncio.gather(*(queue.claim_due(NOW, NOW + timedelta(minutes=1)) for _ in range(12)))
 

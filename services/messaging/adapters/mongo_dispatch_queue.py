@@ -9,7 +9,7 @@ the dispatcher decides whether re-sending is safe.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING
@@ -25,7 +25,7 @@ from services.messaging.domain.message import OutgoingMessage
 
 Document = dict[str, Any]
 SENDING = MessageStatus.SENDING.value
-CANDIDATES = 8
+ORPHAN_AFTER = timedelta(minutes=1)
 
 
 class MongoDispatchQueue:
@@ -41,40 +41,53 @@ class MongoDispatchQueue:
         self._relay = relay
         self._reports = reports
         self._claims: AsyncCollection[Document] = collection.database["dispatch_claims"]
+        self._pending: AsyncCollection[Document] = collection.database["dispatch_pending"]
 
     async def claim_due(self, now: datetime, lease_until: datetime) -> Claim | None:
         """The first due message this caller won.
 
-        Winning is inserting the claim `<id>:<attempt>`: a unique key admits one insert, which
-        holds on FerretDB too, whose conditional updates (and `findAndModify`) let several
-        concurrent writers all believe they won."""
-        due = {
-            "$or": [
-                {"status": MessageStatus.QUEUED.value, "not_before": {"$lte": now}},
-                {"status": SENDING, "lease_until": {"$lte": now}},
-            ]
-        }
+        Work is found in `dispatch_pending` (one small entry per unfinished message, so polling
+        never scans the log), and won by inserting the claim `<id>:<attempt>`: a unique key admits
+        one insert, which holds on FerretDB too, whose conditional updates (and `findAndModify`)
+        let several concurrent writers all believe they won."""
         for _ in range(3):  # a round lost to other dispatchers: look again
-            candidates = self._collection.find(due, {"outbox": 0}).sort("not_before", ASCENDING).limit(CANDIDATES)
-            found = False
-            async for doc in candidates:
-                found = True
-                attempt = int(doc.get("attempts") or 0) + 1
-                try:
-                    await self._claims.insert_one({"_id": f"{doc['_id']}:{attempt}", "claimed_at": now})
-                except DuplicateKeyError:
-                    continue
-                taken = await self._collection.update_one(
-                    {"_id": doc["_id"], "status": doc["status"], "attempts": attempt - 1},
-                    {"$set": {"status": SENDING, "lease_until": lease_until, "attempts": attempt}},
-                )
-                if not taken.modified_count:  # changed since we read it (e.g. erased): not ours to send
-                    continue
-                message = from_document({**doc, "status": SENDING, "attempts": attempt})
-                return Claim(message, doc.get("send_text") or "", outcome_unknown=doc["status"] == SENDING)
-            if not found:
+            entries = [e async for e in self._pending.find({"due": {"$lte": now}}).sort("due", ASCENDING).limit(8)]
+            if not entries:
                 return None
+            for entry in entries:
+                claim = await self._try_claim(entry, now, lease_until)
+                if claim is not None:
+                    return claim
         return None
+
+    async def _try_claim(self, entry: Document, now: datetime, lease_until: datetime) -> Claim | None:
+        doc = await self._collection.find_one({"_id": entry["_id"]}, {"outbox": 0})
+        if doc is None:  # its message is being stored right now, or never was
+            if entry.get("created_at") and entry["created_at"] < now - ORPHAN_AFTER:
+                await self._pending.delete_one({"_id": entry["_id"]})
+            return None
+        status = doc["status"]
+        waits_until = doc["not_before"] if status == MessageStatus.QUEUED.value else doc.get("lease_until")
+        if status not in (MessageStatus.QUEUED.value, SENDING):  # finished (or erased): no more work
+            await self._pending.delete_one({"_id": entry["_id"]})
+            return None
+        if waits_until is not None and waits_until > now:
+            await self._pending.update_one({"_id": entry["_id"]}, {"$set": {"due": waits_until}})
+            return None
+        attempt = int(doc.get("attempts") or 0) + 1
+        try:
+            await self._claims.insert_one({"_id": f"{doc['_id']}:{attempt}", "claimed_at": now})
+        except DuplicateKeyError:
+            return None
+        taken = await self._collection.update_one(
+            {"_id": doc["_id"], "status": status, "attempts": attempt - 1},
+            {"$set": {"status": SENDING, "lease_until": lease_until, "attempts": attempt}},
+        )
+        if not taken.modified_count:  # changed since we read it (e.g. erased): not ours to send
+            return None
+        await self._pending.update_one({"_id": doc["_id"]}, {"$set": {"due": lease_until}})
+        message = from_document({**doc, "status": SENDING, "attempts": attempt})
+        return Claim(message, doc.get("send_text") or "", outcome_unknown=status == SENDING)
 
     async def mark_sent(self, message: OutgoingMessage, provider_message_id: str, now: datetime) -> None:
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
@@ -105,6 +118,7 @@ class MongoDispatchQueue:
             {"_id": message.id, "status": SENDING, "attempts": message.attempts},
             {"$set": {"status": MessageStatus.QUEUED.value, "not_before": not_before, "failure_reason": reason}},
         )
+        await self._pending.update_one({"_id": message.id}, {"$set": {"due": not_before}})
 
     async def _finish(self, message: OutgoingMessage, update: Document) -> None:
         result = await self._collection.update_one(
@@ -112,3 +126,4 @@ class MongoDispatchQueue:
         )
         if result.modified_count:
             self._relay.nudge(message.id)
+        await self._pending.delete_one({"_id": message.id})

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from services.messaging.adapters.message_documents import from_document, status_event, to_document
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_fields
 from services.messaging.domain.channels import MessageStatus
-from services.messaging.domain.message import OutgoingMessage
+from services.messaging.domain.message import OutgoingMessage, message_id_for
 
 Document = dict[str, Any]
 ERASED_TEXT = "[erased]"
@@ -26,6 +26,7 @@ REACHED_CUSTOMER = [MessageStatus.SENT.value, MessageStatus.DELIVERED.value, Mes
 class MongoMessageRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
+        self.pending: AsyncCollection[Document] = database["dispatch_pending"]
         self._topic = events_topic
         self._relay: ReadOnlyRelay | None = None
 
@@ -38,12 +39,18 @@ class MongoMessageRepository:
         )
         await self.collection.create_index([("idempotency_key", ASCENDING)], unique=True, name="idempotency_key_unique")
         await self.collection.create_index([("provider_message_id", ASCENDING)], name="by_provider_message_id")
-        await self.collection.create_index([("status", ASCENDING), ("not_before", ASCENDING)], name="by_due")
+        await self.pending.create_index([("due", ASCENDING)], name="by_due")
 
     async def add(self, message: OutgoingMessage) -> OutgoingMessage:
         events = []
         if message.status is MessageStatus.REJECTED:
             events.append(status_event(to_document(message), message.status, message.failure_reason, self._topic))
+        if message.status is MessageStatus.QUEUED:  # first, so no stored message is ever missed
+            await self.pending.update_one(
+                {"_id": message.id},
+                {"$setOnInsert": {"due": message.not_before, "created_at": message.created_at}},
+                upsert=True,
+            )
         try:
             await self.collection.insert_one({**to_document(message), **events_fields(events)})
             if events and self._relay is not None:
@@ -56,7 +63,7 @@ class MongoMessageRepository:
             return stored
 
     async def find_by_key(self, idempotency_key: str) -> OutgoingMessage | None:
-        doc = await self.collection.find_one({"idempotency_key": idempotency_key}, {"outbox": 0})
+        doc = await self.collection.find_one({"_id": message_id_for(idempotency_key)}, {"outbox": 0})
         return from_document(doc) if doc else None
 
     async def get(self, message_id: str) -> OutgoingMessage | None:

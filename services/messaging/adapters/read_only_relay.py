@@ -7,9 +7,8 @@ the document, so a status change written at the same moment (DELIVERED after SEN
 could be undone and its event dropped. This relay only reads: events still ride in
 the changed document, written in the same update as the change (`events_update`),
 and what was published is remembered in `published_events` (insert-only, keyed by
-event id). A nudged document is published at once; a sweep of the last minutes
-runs every few seconds and one of the whole window now and then, so a crash loses
-nothing younger than the window.
+event id). A nudged document is published at once (a primary-key read); a sweep of
+the window (a full scan on FerretDB, so rare) catches what a crash left behind.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from c360.outbox import OutboxRecord, outbox_fields, outbox_push
 
 log = logging.getLogger(__name__)
 Document = dict[str, Any]
-RECENT = timedelta(minutes=2)
 
 
 def events_update(records: list[OutboxRecord], now: datetime | None = None) -> Document:
@@ -53,15 +51,13 @@ class ReadOnlyRelay:
         collections: list[AsyncCollection[Document]],
         publisher: KafkaPublisher,
         window: timedelta = timedelta(days=1),
-        sweep_interval_seconds: float = 5.0,
-        full_sweep_seconds: float = 300.0,
+        sweep_interval_seconds: float = 60.0,
     ) -> None:
         self._collections = collections
         self._published: AsyncCollection[Document] = database["published_events"]
         self._publisher = publisher
         self._window = window
         self._interval = sweep_interval_seconds
-        self._full_every = full_sweep_seconds
         self._wakeup = asyncio.Event()
         self._nudged: set[Any] = set()
 
@@ -75,20 +71,18 @@ class ReadOnlyRelay:
         self._wakeup.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        last_sweep, last_full = 0.0, 0.0
+        last_sweep = 0.0
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval)
+                await asyncio.wait_for(self._wakeup.wait(), timeout=1.0)  # and see `stop` within a second
             self._wakeup.clear()
             try:
                 nudged, self._nudged = self._nudged, set()
                 for collection in self._collections:
                     await self._publish(collection.find({"_id": {"$in": list(nudged)}}, {"outbox": 1}))
                 if time.monotonic() - last_sweep >= self._interval:
-                    full = time.monotonic() - last_full >= self._full_every
-                    await self.sweep(self._window if full else RECENT)
+                    await self.sweep(self._window)
                     last_sweep = time.monotonic()
-                    last_full = last_sweep if full else last_full
             except asyncio.CancelledError:
                 raise
             except Exception:

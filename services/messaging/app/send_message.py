@@ -8,7 +8,6 @@ REJECTED under its key, so a retry with the key gets the same answer.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from services.messaging.app.ports import InboxStore, MessageStore, RecipientStor
 from services.messaging.domain.channels import Channel, MessageStatus
 from services.messaging.domain.compose import Composed, MessageRequest, check_idempotency_key, check_input, compose
 from services.messaging.domain.inbox import InboxItem, short_description
-from services.messaging.domain.message import OutgoingMessage
+from services.messaging.domain.message import OutgoingMessage, message_id_for
 from services.messaging.domain.quiet_hours import QuietHours
 from services.messaging.domain.recipient import Recipient
 
@@ -89,7 +88,7 @@ class SendMessage:
         if not urgent and self.quiet_hours is not None:
             not_before = self.quiet_hours.earliest_send(now, recipient.time_zone(self.default_zone))
         return OutgoingMessage(
-            id=uuid.uuid4().hex,
+            id=message_id_for(key),
             customer_id=recipient.customer_id,
             idempotency_key=key,
             channel=composed.channel,
@@ -111,7 +110,7 @@ class SendMessage:
         customer_id: str, key: str, request: MessageRequest, sent_by: str, refusal: PreconditionFailed, now: datetime
     ) -> OutgoingMessage:
         return OutgoingMessage(
-            id=uuid.uuid4().hex,
+            id=message_id_for(key),
             customer_id=customer_id,
             idempotency_key=key,
             channel=request.channel,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,6 +34,11 @@ class OutgoingMessage:
     sent_at: datetime | None = None
     provider_message_id: str = ""
     template_params: list[str] = field(default_factory=list)  # secret like send_text: dropped once sent
+
+
+def message_id_for(idempotency_key: str) -> str:
+    """The message id follows from its key, so finding a repeat is a primary-key lookup."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
 
 
 def retry_delay(attempts: int, base_seconds: float) -> timedelta:
