@@ -144,24 +144,43 @@ async def test_a_return_reinstates_the_coupon_when_the_campaign_allows_it(
     assert (still_used["code"], still_used["transactionId"]) == (kept["code"], sale)
 
 
-async def test_a_partner_purchase_with_a_coupon_code_marks_it_applied_end_to_end(
+def partner_purchase(mobile: str, **changes: Any) -> dict[str, Any]:
+    """A purchase as a partner's POS publishes it on `purchases` (the published contract's example, adapted)."""
+    event: dict[str, Any] = json.loads(EXAMPLE.read_text())
+    event.update(
+        event_id=str(uuid.uuid4()),
+        transaction_id=f"TX-{uuid.uuid4().hex[:10]}",
+        occurred_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        customer={"mobile": mobile},
+        **changes,
+    )
+    return event
+
+
+async def send_to_partner_topic(producer: AIOKafkaProducer, stack: Stack, event: dict[str, Any]) -> None:
+    await producer.send_and_wait(
+        f"{stack.config.topic_prefix}purchases",
+        value=json.dumps(event).encode(),
+        key=event["customer"]["mobile"].encode(),
+    )
+
+
+async def test_a_partner_purchase_applies_the_code_and_its_partner_return_gives_it_back_end_to_end(
     gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
 ) -> None:
     """Partner POS -> `purchases` -> loyalty stores it and publishes PurchaseRecorded -> coupons applies the code."""
     mobile = random_mobile()
     customer_id = await register(gateway, mobile)
     coupon = await issued_coupon(gateway, customer_id, "welcome")
-    example = json.loads(EXAMPLE.read_text())
-    transaction = f"TX-{uuid.uuid4().hex[:10]}"
-    example.update(
-        event_id=str(uuid.uuid4()),
-        transaction_id=transaction,
-        occurred_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-        customer={"mobile": mobile},
-        coupon_codes=[coupon["code"]],
-    )
-    await partner_producer.send_and_wait(
-        f"{stack.config.topic_prefix}purchases", value=json.dumps(example).encode(), key=mobile.encode()
-    )
+    sale = partner_purchase(mobile, coupon_codes=[coupon["code"]])
+    await send_to_partner_topic(partner_producer, stack, sale)
     [used] = await eventually(lambda: applied(gateway, customer_id), within_seconds=40)
-    assert (used["code"], used["transactionId"]) == (coupon["code"], transaction)
+    assert (used["code"], used["transactionId"]) == (coupon["code"], sale["transaction_id"])
+
+    returned = partner_purchase(mobile, type="RETURN", original_transaction_id=sale["transaction_id"], coupon_codes=[])
+    await send_to_partner_topic(partner_producer, stack, returned)
+
+    async def reinstated() -> list[str]:
+        return codes((await coupons_of(gateway, customer_id))["active"])
+
+    assert await eventually(reinstated, within_seconds=40) == [coupon["code"]]
