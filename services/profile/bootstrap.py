@@ -13,6 +13,8 @@ from c360.mongo import connect
 from c360.outbox import OutboxRelay
 from c360.runtime import run_service
 from c360.settings import InfraSettings
+from services.profile.adapters.document_locks import DocumentLocks, LockingOutboxRelay
+from services.profile.adapters.import_outbox import ImportOutbox
 from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_catalog import MongoAttributeCatalog, MongoListCatalog
 from services.profile.adapters.mongo_customers import MongoCustomerRepository
@@ -53,6 +55,7 @@ class ProfileService:
     relays: list[OutboxRelay]
     consumer: ConsumerLoop
     servicer: ProfileServicer
+    import_outbox: ImportOutbox
 
     async def start(self) -> None:
         await ensure_profile_topics(self.infra)
@@ -61,6 +64,7 @@ class ProfileService:
         await self.notes.ensure_indexes()
         await self.timeline.ensure_indexes()
         await self.publisher.start()
+        await self.import_outbox.recover()
 
     async def close(self) -> None:
         await self.publisher.stop()
@@ -84,10 +88,16 @@ async def ensure_profile_topics(infra: InfraSettings) -> None:
 
 def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService:
     database = connect(infra.mongodb_uri, "profile")[infra.database("profile")]
-    customers, notes, timeline = MongoCustomerRepository(database), MongoNotes(database), MongoTimeline(database)
+    locks = DocumentLocks()
+    customers, notes, timeline = (
+        MongoCustomerRepository(database, locks),
+        MongoNotes(database, locks),
+        MongoTimeline(database),
+    )
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="profile")
-    relay = OutboxRelay(customers.collection, publisher)
-    notes_relay, timeline_relay = OutboxRelay(notes.collection, publisher), OutboxRelay(timeline.collection, publisher)
+    relay = LockingOutboxRelay(customers.collection, publisher, locks=locks)
+    notes_relay = LockingOutboxRelay(notes.collection, publisher, locks=locks)
+    import_outbox = ImportOutbox(database, customers.collection, publisher)
     rules = ProfileRules(
         default_region=settings.default_region,
         customer_types=tuple(t.upper() for t in settings.customer_types),
@@ -97,7 +107,7 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
     changes = CustomerChanges(customers, relay, events_topic)
     attributes, lists = MongoAttributeCatalog(database), MongoListCatalog(database)
     details = RecordDetails(changes, attributes, lists)
-    timeline_use_case = Timeline(timeline, timeline_relay, infra.topic(topics.PROFILE_TIMELINE))
+    timeline_use_case = Timeline(timeline, publisher, infra.topic(topics.PROFILE_TIMELINE))
     use_cases = UseCases(
         register=RegisterCustomer(customers, relay, rules, events_topic),
         queries=CustomerQueries(customers, rules, search_filter),
@@ -108,7 +118,11 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
         notes=Notes(notes, customers, notes_relay, events_topic),
         timeline=timeline_use_case,
         imports=ImportCustomers(
-            MongoBulkCustomers(customers.collection), MongoImportJobs(database), relay, rules, events_topic
+            MongoBulkCustomers(customers.collection, locks),
+            MongoImportJobs(database),
+            import_outbox,
+            rules,
+            events_topic,
         ),
         export=ExportCustomers(customers),
     )
@@ -127,7 +141,8 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
         notes,
         timeline,
         publisher,
-        [relay, notes_relay, timeline_relay],
+        [relay, notes_relay],
         consumer,
         ProfileServicer(use_cases),
+        import_outbox,
     )

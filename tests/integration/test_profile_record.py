@@ -9,7 +9,7 @@ from customer360.events.v1 import profile_events_pb2 as events
 from pymongo import AsyncMongoClient
 
 from deploy.local.stack import Stack
-from tests.integration.conftest import GraphQLClient, random_mobile
+from tests.integration.conftest import GraphQLClient, eventually, random_mobile
 from tests.integration.profile_support import (
     CUSTOMER_PAYLOAD,
     REGISTER,
@@ -157,6 +157,10 @@ async def test_delete_erases_personal_data_keeps_a_tombstone_and_frees_the_mobil
         "setTag",
         id=customer["id"],
     )
+    await gateway.execute(
+        'mutation($id: ID!) { addNote(customerId: $id, body: "Lives at Jl. Sudirman 1") { note { id } } }',
+        id=customer["id"],
+    )
     agent_refused = await gateway.as_user("agent-bo", "AGENT").execute(DELETE, id=customer["id"], reason="GDPR")
     assert agent_refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -172,6 +176,12 @@ async def test_delete_erases_personal_data_keeps_a_tombstone_and_frees_the_mobil
     assert (stored["tags"], stored["attributes"], stored["channel_links"]) == ({}, {}, {})
     assert mobile not in str(stored)
 
+    notes = mongo[f"{stack.config.database_prefix}profile"]["notes"]
+
+    async def notes_gone() -> bool:
+        return await notes.count_documents({"customer_id": customer["id"]}) == 0
+
+    await eventually(notes_gone)
     erased = await domain_events(stack, "profile.events", customer["id"], events.CustomerErased)
     assert erased[0][1].reason == "GDPR request"
     again = await mutate(gateway, DELETE, "deleteCustomer", id=customer["id"], reason="twice")

@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError, OperationFailure
 from c360.mongo import duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
 from services.profile.adapters.customer_documents import from_document, to_document
+from services.profile.adapters.document_locks import DocumentLocks
 from services.profile.app.ports import DuplicateCustomer, StaleCustomer
 from services.profile.domain.customer import Customer
 
@@ -31,8 +32,9 @@ NO_OUTBOX = {"outbox": 0}
 
 
 class MongoCustomerRepository:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], locks: DocumentLocks) -> None:
         self.collection: AsyncCollection[Document] = database["customers"]
+        self.locks = locks
 
     async def ensure_indexes(self) -> None:
         for name in UNIQUE_FIELDS:
@@ -57,7 +59,8 @@ class MongoCustomerRepository:
             "$push": {"outbox": {"$each": [r.to_document() for r in events]}},
         }
         try:
-            result = await self.collection.update_one({"_id": customer.id, "version": customer.version}, update)
+            async with self.locks.holding([customer.id]):
+                result = await self.collection.update_one({"_id": customer.id, "version": customer.version}, update)
         except OperationFailure as error:
             if not is_unique_violation(error):
                 raise

@@ -8,6 +8,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
+from services.profile.adapters.document_locks import DocumentLocks
 from services.profile.adapters.pages import before_cursor, cursor_of
 from services.profile.domain.notes import Note
 
@@ -15,8 +16,9 @@ Document = dict[str, Any]
 
 
 class MongoNotes:
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
+    def __init__(self, database: AsyncDatabase[Document], locks: DocumentLocks) -> None:
         self.collection = database["notes"]
+        self.locks = locks
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customer_id", 1), ("created_at", DESCENDING)], name="customer_notes")
@@ -31,10 +33,11 @@ class MongoNotes:
 
     async def update_body(self, note: Note) -> bool:
         """Only the author's own note changes (the filter guards it even against a racing edit)."""
-        result = await self.collection.update_one(
-            {"_id": note.id, "author_id": note.author_id},
-            {"$set": {"body": note.body, "updated_at": note.updated_at}},
-        )
+        async with self.locks.holding([note.id]):
+            result = await self.collection.update_one(
+                {"_id": note.id, "author_id": note.author_id},
+                {"$set": {"body": note.body, "updated_at": note.updated_at}},
+            )
         return result.matched_count == 1
 
     async def delete(self, note_id: str, author_id: str) -> bool:

@@ -14,7 +14,7 @@ import csv
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +25,9 @@ from c360.errors import DomainError
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord
 from services.profile.adapters.csv_spool import spool
+from services.profile.adapters.import_outbox import ImportOutbox
 from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_import_jobs import MongoImportJobs
-from services.profile.app.ports import EventNotifier
 from services.profile.domain.csv_format import ImportRow, checked_header, parse_row
 from services.profile.domain.customer import Customer, ProfileRules, new_referral_code
 from services.profile.domain.import_plan import BatchPlan, BatchPlanner, RowError
@@ -35,9 +35,10 @@ from services.profile.proto_mapping import customer_registered, customer_updated
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 500
+Written = tuple[Customer, list[OutboxRecord]]
 
 
-def read_rows(path: Path, rules: ProfileRules) -> Iterator[list[ImportRow | RowError]]:
+def read_rows(path: Path, rules: ProfileRules) -> Generator[list[ImportRow | RowError], None, None]:
     """Batches of parsed rows with their line numbers; blank lines are skipped."""
     today = datetime.now(UTC).date()
     with path.open(encoding="utf-8-sig", newline="") as text:
@@ -62,7 +63,7 @@ def read_rows(path: Path, rules: ProfileRules) -> Iterator[list[ImportRow | RowE
 class ImportCustomers:
     bulk: MongoBulkCustomers
     jobs: MongoImportJobs
-    notifier: EventNotifier
+    staged_events: ImportOutbox
     rules: ProfileRules
     events_topic: str
     _running: set[asyncio.Task[None]] = field(default_factory=set)
@@ -79,13 +80,16 @@ class ImportCustomers:
     async def _run(self, job_id: str, path: Path, dry_run: bool, actor: str) -> None:
         planner = BatchPlanner(self.rules, f"import:{job_id}", lambda: uuid.uuid4().hex, new_referral_code)
         failure = ""
+        batches = read_rows(path, self.rules)
         try:
-            for rows in read_rows(path, self.rules):
+            # Parsing and planning are CPU work: threads keep the service answering meanwhile.
+            while (rows := await asyncio.to_thread(next, batches, None)) is not None:
                 valid = [r for r in rows if isinstance(r, ImportRow)]
                 existing = await self.bulk.by_mobiles(list({r.mobile for r in valid}))
-                plan = planner.plan(rows, existing, datetime.now(UTC))
+                plan = await asyncio.to_thread(planner.plan, rows, existing, datetime.now(UTC))
                 if not dry_run:
-                    await self._write(plan, actor or f"import:{job_id}")
+                    inserts, updates = await asyncio.to_thread(self._records, plan, actor or f"import:{job_id}")
+                    await self._write(plan, inserts, updates)
                 errors = sorted(plan.errors, key=lambda e: e.line)
                 counts = (plan.created_count, plan.updated_count, plan.invalid_count)
                 await self.jobs.progress(job_id, len(rows), *counts, errors)
@@ -93,28 +97,37 @@ class ImportCustomers:
             log.exception("import %s failed", job_id)
             failure = f"The import stopped: {type(error).__name__}."
         finally:
+            batches.close()
             with contextlib.suppress(OSError):
                 os.remove(path)
             await self.jobs.finish(job_id, failure)
 
-    async def _write(self, plan: BatchPlan, actor: str) -> None:
+    def _records(self, plan: BatchPlan, actor: str) -> tuple[list[Written], list[Written]]:
+        """Each new or changed record with its event (CustomerRegistered or CustomerUpdated)."""
+        inserts = [(c, [self._event(c, customer_registered(c), actor)]) for c, _line in plan.created.values()]
+        updates = [
+            (c, [self._event(c, customer_updated(changed)(c), actor)])
+            for c, changed in plan.updated.values()
+            if changed
+        ]
+        return inserts, updates
+
+    async def _write(self, plan: BatchPlan, inserts: list[Written], updates: list[Written]) -> None:
+        """New customers' events are staged, then written with them; updates carry theirs in their outbox."""
         created = list(plan.created.values())
-        inserts = [(c, [self._event(c, customer_registered(c), actor)]) for c, _line in created]
-        refused = await self.bulk.insert(inserts)
+        batch_id = uuid.uuid4().hex
+        new_events = [event for _c, events in inserts for event in events]
+        await self.staged_events.stage(batch_id, new_events)
+        refused = await self.bulk.insert([(c, []) for c, _events in inserts])
         for index in sorted(refused):
             customer, line = created[index]
             code = "DUPLICATE_EXT_REF" if customer.ext_ref else "DUPLICATE_MOBILE"
             plan.errors.append(RowError(line, code, "Another customer already has this mobile or ext ref."))
             plan.created_count -= 1
             plan.invalid_count += 1
-        updates = [
-            (c, [self._event(c, customer_updated(changed)(c), actor)])
-            for c, changed in plan.updated.values()
-            if changed
-        ]
+        refused_ids = {created[i][0].id for i in refused}
+        await self.staged_events.release(batch_id, [e for e in new_events if e.key not in refused_ids])
         await self.bulk.update_names(updates)
-        for customer, _events in [*inserts, *updates]:
-            self.notifier.nudge(customer.id)
 
     def _event(self, customer: Customer, payload: Message, actor: str) -> OutboxRecord:
         return to_outbox(new_envelope(customer.id, "profile", payload, actor=actor), self.events_topic)

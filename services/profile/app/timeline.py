@@ -2,7 +2,9 @@
 
 Idempotent by event id: the entry's id is the event's, so a redelivery adds
 nothing and publishes nothing. Each new entry is also published on
-`profile.timeline` (through the entry's outbox) for the live subscription.
+`profile.timeline` for the live subscription, right after it is stored: a live
+feed, so a crash between the two costs a live viewer one entry (the timeline
+query still has it) rather than an outbox update per entry.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from customer360.events.v1 import events_pb2, messaging_events_pb2, profile_even
 from customer360.profile.v1 import profile_pb2
 
 from c360.errors import DomainError
-from c360.events import new_envelope, timestamp, to_outbox, unpack
+from c360.events import new_envelope, timestamp, unpack
 from c360.outbox import OutboxRecord
 from services.profile.app.details import RecordDetails
-from services.profile.app.ports import EventNotifier
 from services.profile.app.timeline_summaries import summarise
 from services.profile.domain.timeline import TimelineEntry
 
@@ -48,10 +49,16 @@ def entry_added(entry: TimelineEntry) -> profile_events_pb2.TimelineEntryAdded:
     )
 
 
+class LivePublisher(Protocol):
+    async def publish(
+        self, topic: str, key: str, value: bytes, headers: list[tuple[str, bytes]] | None = None
+    ) -> None: ...
+
+
 @dataclass
 class Timeline:
     entries: TimelineStore
-    notifier: EventNotifier
+    live: LivePublisher
     live_topic: str
 
     async def project(self, envelope: events_pb2.EventEnvelope) -> None:
@@ -60,9 +67,9 @@ class Timeline:
             return
         occurred_at = envelope.occurred_at.ToDatetime(tzinfo=UTC)
         entry = TimelineEntry(envelope.event_id, envelope.customer_id, summary[0], occurred_at, summary[1])
-        live = new_envelope(entry.customer_id, "profile", entry_added(entry), actor=envelope.actor)
-        if await self.entries.add(entry, [to_outbox(live, self.live_topic)]):
-            self.notifier.nudge(entry.id)
+        if await self.entries.add(entry, []):
+            live = new_envelope(entry.customer_id, "profile", entry_added(entry), actor=envelope.actor)
+            await self.live.publish(self.live_topic, entry.customer_id, live.SerializeToString())
 
     async def pages(self, queries: list[tuple[str, int, str]]) -> list[tuple[list[TimelineEntry], str]]:
         return [await self.entries.page(c, max(1, min(size or 20, MAX_PAGE)), after) for c, size, after in queries]
