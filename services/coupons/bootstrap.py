@@ -80,6 +80,9 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
     events_topic = infra.topic(topics.COUPONS_EVENTS)
 
     directory = CustomerDirectory(stores.statuses, profile)
+    customer_events = CustomerEvents(
+        stores.statuses, stores.coupons, stores.keys, stores.limits, stores.rejections, stores.changes
+    )
     change = ChangeCoupon(stores.changes, coupon_relay, events_topic)
     issue = IssueCoupon(
         CampaignCache(stores.campaigns),
@@ -90,14 +93,12 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
         stores.changes,
         coupon_relay,
         events_topic,
+        customer_events,
     )
     bulk_worker = BulkIssueWorker(stores.bulk_jobs, issue, profile, timedelta(seconds=settings.bulk_lease_seconds))
     lapse = LapseCoupons(stores.coupons, change)
     apply_purchase = ApplyPurchase(
         stores.coupons, stores.campaigns, stores.rejections, change, rejection_relay, events_topic
-    )
-    customer_events = CustomerEvents(
-        stores.statuses, stores.coupons, stores.keys, stores.limits, stores.rejections, stores.changes
     )
     group = infra.consumer_group("coupons")
     consumers = [

@@ -19,10 +19,11 @@ from services.coupons.adapters.mongo_issue_keys import MongoIssueKeys
 from services.coupons.adapters.mongo_limits import MongoLimitSlots, per_customer_key, total_key
 from services.coupons.app.campaign_cache import CampaignCache
 from services.coupons.app.customer_directory import CustomerDirectory
+from services.coupons.app.customer_events import CustomerEvents
 from services.coupons.app.events import coupon_issued, outbox_event
 from services.coupons.domain.campaign import Campaign
 from services.coupons.domain.coupon import Coupon, CouponStatus, new_code
-from services.coupons.domain.customer_status import check_may_receive
+from services.coupons.domain.customer_status import CustomerStatus, check_may_receive
 
 CODE_ATTEMPTS = 5
 MAX_KEY_LENGTH = 200
@@ -46,6 +47,7 @@ class IssueCoupon:
     changes: MongoCouponChanges
     relay: OutboxRelay
     events_topic: str
+    erasure: CustomerEvents
 
     async def __call__(self, request: IssueRequest) -> Coupon:
         key = request.idempotency_key.strip()
@@ -76,6 +78,8 @@ class IssueCoupon:
         if not created:
             await self._give_back(slots)  # a concurrent request with the same key won
             return _same_request(coupon, request)
+        if await self.customers.projection.status_of(request.customer_id) is CustomerStatus.ERASED:
+            await self.erasure.erased(request.customer_id)  # erased while we issued: anonymise this one too
         return coupon
 
     async def _store(self, campaign: Campaign, request: IssueRequest, key: str, now: datetime) -> tuple[Coupon, bool]:
