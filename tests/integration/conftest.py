@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 
 from deploy.local.infra import ensure_infra, infra_status, stop_infra
 from deploy.local.stack import Stack, StackConfig
@@ -79,6 +79,15 @@ def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pyte
         yield running
     finally:
         running.stop()
+        drop_databases(config.mongodb_uri, config.database_prefix)
+
+
+def drop_databases(mongodb_uri: str, prefix: str) -> None:
+    """A test session leaves nothing behind on a shared server (the topics are cheap and expire)."""
+    with MongoClient(mongodb_uri) as client:
+        for name in client.list_database_names():
+            if name.startswith(prefix):
+                client.drop_database(name)
 
 
 def token(subject: str = "agent-ana", roles: tuple[str, ...] = ("ADMIN",)) -> str:
