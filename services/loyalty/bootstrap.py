@@ -113,8 +113,12 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
     otps = MongoOtpRepository(database, events_topic)
     customers = MongoCustomerProjection(database)
     rfm = MongoRfmBreaks(database)
-    # Accounts get TierChanged events pushed at any time, so only their outbox is cleared under a guard.
-    relays = [BatchOutboxRelay(r.collection, publisher, guarded=r is accounts) for r in (ledger, otps, accounts)]
+    # Accounts and OTPs are written after their events; their outboxes are cleared under a guard and a lock.
+    relays = [
+        BatchOutboxRelay(ledger.collection, publisher, guarded=False),
+        BatchOutboxRelay(otps.collection, publisher, guarded=True, locks=otps.locks),
+        BatchOutboxRelay(accounts.collection, publisher, guarded=True, locks=accounts.locks),
+    ]
     ledger.attach_relay(relays[0])
     otps.relay, accounts.relay = relays[1], relays[2]
     profile = ProfileDirectory(settings.profile_address)

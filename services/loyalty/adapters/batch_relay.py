@@ -20,6 +20,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from c360.kafka.publisher import KafkaPublisher
 from c360.outbox import OutboxRecord, OutboxRelay
 from services.loyalty.adapters.by_id import bounded, find_by_ids, update_by_ids
+from services.loyalty.adapters.document_locks import DocumentLocks
 
 log = logging.getLogger(__name__)
 Document = dict[str, Any]
@@ -29,11 +30,18 @@ CLEARED: Document = {"$set": {"outbox": [], "outbox_pending": False}}
 
 
 class BatchOutboxRelay(OutboxRelay):
-    def __init__(self, collection: AsyncCollection[Document], publisher: KafkaPublisher, guarded: bool) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        publisher: KafkaPublisher,
+        guarded: bool,
+        locks: DocumentLocks | None = None,
+    ) -> None:
         """`guarded=False` for collections whose events are written once (at insert or at posting): the
         outbox is then cleared by `_id` alone, which FerretDB answers without scanning (see by_id.py)."""
         super().__init__(collection, publisher)
         self._guarded = guarded
+        self._locks = locks
         self._docs = collection
         self._kafka = publisher
 
@@ -72,9 +80,16 @@ class BatchOutboxRelay(OutboxRelay):
                 by_key.setdefault(record.key, []).append(record)
         await asyncio.gather(*(self._publish_in_order(records) for records in by_key.values()))
         if self._guarded:
-            await bounded([lambda d=d: self._docs.update_one(_guard(d), CLEARED) for d in docs])  # type: ignore[misc]
+            await bounded([lambda d=d: self._clear_guarded(d) for d in docs])  # type: ignore[misc]
         else:
             await update_by_ids(self._docs, [(doc["_id"], CLEARED) for doc in docs])
+
+    async def _clear_guarded(self, doc: Document) -> None:
+        if self._locks is None:
+            await self._docs.update_one(_guard(doc), CLEARED)
+            return
+        async with self._locks.of(doc["_id"]):  # FerretDB: a clear racing a write could undo the write
+            await self._docs.update_one(_guard(doc), CLEARED)
 
     async def _publish_in_order(self, records: list[OutboxRecord]) -> None:
         for record in records:

@@ -25,6 +25,7 @@ from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
 from services.loyalty.adapters.by_id import find_by_ids
+from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier
 from services.loyalty.domain.ledger import Change, InsufficientPoints
@@ -41,6 +42,7 @@ class MongoAccountRepository:
         self._tiers = tiers
         self._events_topic = events_topic
         self.relay: OutboxRelay | None = None
+        self.locks = DocumentLocks()
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("next_lot_expiry", ASCENDING)], name="by_next_lot_expiry")
@@ -49,8 +51,11 @@ class MongoAccountRepository:
         await OutboxRelay.ensure_indexes(self.collection)
 
     async def open(self, customer_id: str) -> None:
+        """Creates the account unless it exists (checked first: on FerretDB even a no-op upsert rewrites)."""
+        if await self.collection.find_one({"_id": customer_id}, {"_id": 1}) is not None:
+            return
         with contextlib.suppress(DuplicateKeyError):  # a concurrent open or apply created it first
-            await self.collection.update_one({"_id": customer_id}, {"$setOnInsert": new_account()}, upsert=True)
+            await self.collection.insert_one({"_id": customer_id, **new_account()})
 
     async def get(self, customer_id: str) -> AccountState | None:
         doc = await self.collection.find_one({"_id": customer_id}, {"ops": 0, "outbox": 0})
@@ -103,29 +108,39 @@ class MongoAccountRepository:
         self, customer_id: str, change: Any, actor: str = "system"
     ) -> list[AppliedOperation | InsufficientPoints]:
         while True:
-            doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
-            if doc is None:
-                await self.open(customer_id)
-                continue
-            now = datetime.now(UTC)
-            remembered = {op["id"]: op for op in doc.get("ops", [])}
-            state, results, new_ops, move = change(to_state(doc, self._tiers.lowest), now, remembered)
-            state, review = review_tier(state, self._tiers, now)
-            move = move or review
-            if not new_ops and move is None and not _review_moved(doc, state):
-                return list(results)
-            update: Document = {"$set": {**state_fields(state), "version": doc["version"] + 1}}
-            update["$set"]["ops"] = [*doc.get("ops", []), *new_ops][-REMEMBERED_OPERATIONS:]
-            if move is not None:
-                pushed = outbox_push([self._tier_event(customer_id, move, actor)])
-                update["$push"] = pushed["$push"]
-                update["$set"].update(pushed["$set"])
-            result = await self.collection.update_one({"_id": customer_id, "version": doc["version"]}, update)
-            if result.modified_count == 1:
-                if move is not None and self.relay is not None:
-                    self.relay.nudge(customer_id)
-                return list(results)
+            async with self.locks.of(customer_id):
+                outcome = await self._try_update(customer_id, change, actor)
+            if outcome is not None:
+                return outcome
             await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: let the winner's write land
+
+    async def _try_update(
+        self, customer_id: str, change: Any, actor: str
+    ) -> list[AppliedOperation | InsufficientPoints] | None:
+        """One read-compute-write round; None when another writer changed the account meanwhile."""
+        doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
+        if doc is None:
+            await self.open(customer_id)
+            return None
+        now = datetime.now(UTC)
+        remembered = {op["id"]: op for op in doc.get("ops", [])}
+        state, results, new_ops, move = change(to_state(doc, self._tiers.lowest), now, remembered)
+        state, review = review_tier(state, self._tiers, now)
+        move = move or review
+        if not new_ops and move is None and not _review_moved(doc, state):
+            return list(results)
+        update: Document = {"$set": {**state_fields(state), "version": doc["version"] + 1}}
+        update["$set"]["ops"] = [*doc.get("ops", []), *new_ops][-REMEMBERED_OPERATIONS:]
+        if move is not None:
+            pushed = outbox_push([self._tier_event(customer_id, move, actor)])
+            update["$push"] = pushed["$push"]
+            update["$set"].update(pushed["$set"])
+        result = await self.collection.update_one({"_id": customer_id, "version": doc["version"]}, update)
+        if result.modified_count == 1:
+            if move is not None and self.relay is not None:
+                self.relay.nudge(customer_id)
+            return list(results)
+        return None
 
     def _tier_event(self, customer_id: str, move: TierMove, actor: str) -> OutboxRecord:
         payload = loyalty_events_pb2.TierChanged(from_tier=move.from_tier, to_tier=move.to_tier, reason=move.reason)

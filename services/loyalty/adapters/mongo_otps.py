@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from c360.events import new_envelope, timestamp, to_outbox
 from c360.outbox import OutboxRelay, outbox_fields
+from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.domain.otp import MAX_ATTEMPTS, Otp
 
 Document = dict[str, Any]
@@ -25,6 +26,7 @@ class MongoOtpRepository:
         self.collection: AsyncCollection[Document] = database["otps"]
         self._events_topic = events_topic
         self.relay: OutboxRelay | None = None
+        self.locks = DocumentLocks()
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customer_id", ASCENDING), ("created_at", DESCENDING)], name="by_customer")
@@ -61,19 +63,22 @@ class MongoOtpRepository:
 
     async def record_failure(self, otp_id: str) -> int:
         """Counts a wrong code; the fifth blocks the OTP. Returns the attempts so far."""
-        await self.collection.update_one({"_id": otp_id, "status": "PENDING"}, {"$inc": {"attempts": 1}})
-        await self.collection.update_one(
-            {"_id": otp_id, "status": "PENDING", "attempts": {"$gte": MAX_ATTEMPTS}}, {"$set": {"status": "BLOCKED"}}
-        )
+        async with self.locks.of(otp_id):
+            await self.collection.update_one({"_id": otp_id, "status": "PENDING"}, {"$inc": {"attempts": 1}})
+            await self.collection.update_one(
+                {"_id": otp_id, "status": "PENDING", "attempts": {"$gte": MAX_ATTEMPTS}},
+                {"$set": {"status": "BLOCKED"}},
+            )
         doc = await self.collection.find_one({"_id": otp_id}, {"attempts": 1})
         return int((doc or {}).get("attempts", MAX_ATTEMPTS))
 
     async def consume(self, otp_id: str, entry_id: str, now: datetime) -> bool:
         """PENDING -> USED, once, naming the REDEEM entry it pays for (so a retried redemption resumes)."""
-        result = await self.collection.update_one(
-            {"_id": otp_id, "status": "PENDING", "attempts": {"$lt": MAX_ATTEMPTS}, "expires_at": {"$gt": now}},
-            {"$set": {"status": "USED", "entry_id": entry_id}},
-        )
+        async with self.locks.of(otp_id):
+            result = await self.collection.update_one(
+                {"_id": otp_id, "status": "PENDING", "attempts": {"$lt": MAX_ATTEMPTS}, "expires_at": {"$gt": now}},
+                {"$set": {"status": "USED", "entry_id": entry_id}},
+            )
         return result.modified_count == 1
 
     async def used_for(self, entry_id: str) -> Otp | None:

@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from services.loyalty.adapters.by_id import find_by_ids
+from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.adapters.paging import Page, page_filter, page_of
 from services.loyalty.adapters.purchase_documents import from_document, to_document
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
@@ -24,6 +25,7 @@ class MongoPurchaseRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["purchases"]
         self._events_topic = events_topic
+        self.locks = DocumentLocks()
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("event_id", ASCENDING)], unique=True, name="event_id_unique")
@@ -85,13 +87,18 @@ class MongoPurchaseRepository:
 
     async def begin_transfer(self, purchase: StoredPurchase, transfer: Transfer) -> bool:
         """Claims the purchase for one transfer; False when it changed hands or another transfer holds it."""
-        result = await self.collection.update_one(
-            {"_id": purchase.purchase_id, "customer_id": transfer.from_customer, "transfer": None},
-            {"$set": {"transfer": asdict(transfer), "transfer_started_at": datetime.now(UTC)}},
-        )
+        async with self.locks.of(purchase.purchase_id):  # FerretDB does not isolate the filter from the write
+            result = await self.collection.update_one(
+                {"_id": purchase.purchase_id, "customer_id": transfer.from_customer, "transfer": None},
+                {"$set": {"transfer": asdict(transfer), "transfer_started_at": datetime.now(UTC)}},
+            )
         return result.modified_count == 1
 
     async def finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
+        async with self.locks.of(purchase_id):
+            await self._finish_transfer(purchase_id, transfer)
+
+    async def _finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
         await self.collection.update_one(
             {"_id": purchase_id, "transfer.number": transfer.number},
             {
