@@ -108,7 +108,7 @@ async def test_customer_search_by_receipt_id_finds_the_buyer(
     assert [e["node"]["id"] for e in body["data"]["customers"]["edges"]] == [customer["id"]]
 
 
-async def test_a_return_reverses_points_pro_rata_and_never_below_zero_without_recording_a_debt(
+async def test_a_return_reverses_points_pro_rata_and_below_zero_records_a_debt_the_next_earning_settles(
     gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     customer = await register(gateway)
@@ -144,6 +144,9 @@ async def test_a_return_reverses_points_pro_rata_and_never_below_zero_without_re
 
     loyalty = await eventually(settled)
     assert loyalty["pointsBalance"] == 0
+    await publish(partner_producer, stack, purchase({"customer_id": customer["id"]}, "50000"))
+    await balance_becomes(gateway, customer["id"], 10)  # the next 50 points settle the 40 owed first
+    assert (await loyalty_view(gateway, customer["id"]))["loyalty"]["pointsDebt"] == 0
     await assert_ledger_matches_balance(mongo, stack, customer["id"])
 
 

@@ -100,7 +100,10 @@ def _apply_points(state: AccountState, change: Change, now: datetime, tiers: Tie
     entry = change.entry
     assert entry is not None
     if entry.points > 0:
-        lots = _with_credit(state.lots, entry)
+        # Points owed from earlier reversals are settled first; only the rest is credited (and applied).
+        repaid = min(state.points_debt, entry.points)
+        credited = entry.points - repaid
+        lots = _with_credit(state.lots, replace(entry, points=credited)) if credited else state.lots
         earned = entry.points if entry.type in (*EARNING_TYPES, EntryType.TRANSFER) else 0
         days = dict(state.earned_by_day)
         if earned:
@@ -109,12 +112,13 @@ def _apply_points(state: AccountState, change: Change, now: datetime, tiers: Tie
         start = tiers.window_start_day(now)
         return replace(
             state,
-            points_balance=state.points_balance + entry.points,
+            points_balance=state.points_balance + credited,
+            points_debt=state.points_debt - repaid,
             lifetime_points=state.lifetime_points + earned,
             referral_points=state.referral_points + (entry.points if entry.type is EntryType.REFERRAL else 0),
             earned_by_day={d: p for d, p in days.items() if d > start},
             lots=lots,
-        ), entry.points
+        ), credited
     wanted = -entry.points
     if entry.type is EntryType.EXPIRE:
         expiring = next((x for x in state.lots if x.id == entry.expired_lot_id), None)

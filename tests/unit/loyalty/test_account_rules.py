@@ -44,12 +44,15 @@ def test_credits_expiring_the_same_day_share_one_lot() -> None:
     assert [(lot.points, lot.left) for lot in state.lots] == [(12, 12)]
 
 
-def test_a_refusable_debit_beyond_the_balance_is_refused_but_a_reversal_stops_at_zero_and_records_debt() -> None:
+def test_a_debit_beyond_the_balance_is_refused_and_a_reversal_stops_at_zero_with_a_debt_repaid_later() -> None:
     state = run(change("e1", 10))
     with pytest.raises(InsufficientPoints):
         apply(state, change("a1", -11, EntryType.ADJUST), TIERS, NOW)
     after, applied = apply(state, change("rev1", -25, EntryType.REVERSAL), TIERS, NOW)
     assert (after.points_balance, after.points_debt, applied) == (0, 15, -10)
+    repaying, applied = apply(after, change("e2", 20), TIERS, NOW)  # the debt is settled from the next credit
+    assert (repaying.points_balance, repaying.points_debt, applied) == (5, 0, 5)
+    assert sum(lot.left for lot in repaying.lots) == 5
 
 
 def test_tiers_go_up_at_once_and_down_only_when_the_window_is_over() -> None:
