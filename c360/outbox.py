@@ -2,10 +2,15 @@
 
 A write that changes an aggregate pushes its events onto the same document's
 `outbox` array in the same atomic update, and sets `outbox_pending`. The relay
-then publishes them and pops each one only if it is still at the head, so a
-crash between the write and the publish loses nothing (the sweep finds the
-document again) and a race between relays publishes twice at worst, which the
-consumers' event-id dedupe absorbs.
+then publishes them and pulls each one out, so a crash between the write and
+the publish loses nothing (the sweep finds the document again) and a race
+between relays publishes twice at worst, which the consumers' event-id dedupe
+absorbs.
+
+Every relay write filters on `_id` alone: FerretDB 1.24 pushes down only such
+filters and scans the whole collection for any other, so the hot path (publish
+after a write) stays constant-time there too. Only the periodic sweep clears
+`outbox_pending`, with one guarded update for all the documents it visited.
 """
 
 from __future__ import annotations
@@ -94,16 +99,20 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._sweep_interval)
+                await asyncio.wait_for(self._wakeup.wait(), timeout=max(0.0, next_sweep - loop.time()))
             self._wakeup.clear()
             try:
                 nudged, self._nudged = self._nudged, set()
                 for doc_id in nudged:
                     await self.flush(doc_id)
-                await self.sweep()
-                metrics.OUTBOX_BACKLOG.labels(self._collection.full_name).set(await self.backlog())
+                if loop.time() >= next_sweep:
+                    # Sweeps find what a crash or another instance left behind; nudges do the prompt work.
+                    next_sweep = loop.time() + self._sweep_interval
+                    await self.sweep()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -111,26 +120,36 @@ class OutboxRelay:
         await self.sweep()
 
     async def sweep(self, limit: int = 200) -> int:
+        """Publishes every pending document's events, then clears the flags of those left empty."""
+        ids = [doc["_id"] async for doc in self._collection.find({"outbox_pending": True}, {"_id": 1}).limit(limit)]
         published = 0
-        cursor = self._collection.find({"outbox_pending": True}, {"_id": 1}).limit(limit)
-        async for doc in cursor:
-            published += await self.flush(doc["_id"])
+        for doc_id in ids:
+            published += await self.flush(doc_id)
+        if ids:
+            await self.clear_flags(ids)
+        backlog = len(ids) if len(ids) < limit else await self.backlog()
+        metrics.OUTBOX_BACKLOG.labels(self._collection.full_name).set(backlog)
         return published
 
     async def backlog(self) -> int:
         return await self._collection.count_documents({"outbox_pending": True})
 
+    async def clear_flags(self, doc_ids: list[Any]) -> None:
+        """Marks drained documents done; the `$size` guard keeps a flag whose document got new events meanwhile."""
+        await self._collection.update_many(
+            {"_id": {"$in": doc_ids}, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+        )
+
     async def flush(self, doc_id: Any) -> int:
         doc = await self._collection.find_one({"_id": doc_id}, {"outbox": 1})
-        records = [OutboxRecord.from_document(d) for d in (doc or {}).get("outbox") or []]
-        for record in records:
+        stored = list((doc or {}).get("outbox") or [])
+        for element in stored:
+            record = OutboxRecord.from_document(element)
             headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
             with tracing.span_from_headers(f"publish {record.topic}", record.trace_headers, tracing.SpanKind.PRODUCER):
                 headers += [(k, v.encode()) for k, v in tracing.current_trace_headers().items()]
                 await self._publisher.publish(record.topic, record.key, record.value, headers)
             metrics.OUTBOX_PUBLISHED.labels(self._collection.full_name).inc()
-            await self._collection.update_one(
-                {"_id": doc_id, "outbox.0.event_id": record.event_id}, {"$pop": {"outbox": -1}}
-            )
-        await self._collection.update_one({"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})
-        return len(records)
+            # The element exactly as stored: a no-op when another relay pulled it first.
+            await self._collection.update_one({"_id": doc_id}, {"$pull": {"outbox": element}})
+        return len(stored)

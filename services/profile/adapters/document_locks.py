@@ -40,7 +40,7 @@ class DocumentLocks:
 
 
 class LockingOutboxRelay(OutboxRelay):
-    """The shared relay, whose pops take the document's lock like every other writer."""
+    """The shared relay, whose writes take the documents' locks like every other writer."""
 
     def __init__(self, *args: Any, locks: DocumentLocks, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,3 +49,7 @@ class LockingOutboxRelay(OutboxRelay):
     async def flush(self, doc_id: Any) -> int:
         async with self._document_locks.holding([doc_id]):
             return await super().flush(doc_id)
+
+    async def clear_flags(self, doc_ids: list[Any]) -> None:
+        async with self._document_locks.holding(doc_ids):
+            await super().clear_flags(doc_ids)
