@@ -1,0 +1,56 @@
+"""A page of customers costs the same backend calls whatever its size: per-request DataLoaders over batch RPCs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.conftest import GraphQLClient
+from tests.integration.coupons_support import issued_coupon
+from tests.integration.profile_support import register
+from tests.integration.test_profile_search import letters
+
+PAGE = """
+query Page($q: String!, $first: Int!) {
+  customers(query: $q, field: NAME, first: $first) {
+    edges { node {
+      id
+      profile { firstName }
+      loyalty { pointsBalance tier }
+      coupons { active { edges { node { code campaign { id name } } } } }
+      metrics { orders lifetimeSpend topCategories { category } }
+    } }
+    pageInfo { hasNextPage }
+  }
+}"""
+
+
+async def _page(gateway: GraphQLClient, stem: str, first: int) -> dict[str, Any]:
+    body = await gateway.execute(PAGE, q=stem, first=first)
+    assert "errors" not in body, body
+    return body
+
+
+async def test_a_page_of_loyalty_coupons_and_metrics_costs_the_same_calls_at_any_size(
+    gateway: GraphQLClient,
+) -> None:
+    stem = letters()
+    ids = [(await register(gateway, firstName=f"{stem}{i:02}"))["id"] for i in range(12)]
+    codes = {i: (await issued_coupon(gateway, i, "service-recovery"))["code"] for i in ids}
+
+    small, large = await _page(gateway, stem, 3), await _page(gateway, stem, 12)
+
+    for body, size in ((small, 3), (large, 12)):
+        nodes = [edge["node"] for edge in body["data"]["customers"]["edges"]]
+        assert len(nodes) == size
+        for node in nodes:
+            assert node["profile"]["firstName"].startswith(stem)
+            assert node["loyalty"]["pointsBalance"] == 0
+            assert node["metrics"]["orders"] == 0
+            [coupon] = [edge["node"] for edge in node["coupons"]["active"]["edges"]]
+            assert coupon["code"] == codes[node["id"]]
+            assert coupon["campaign"]["name"] == "Service recovery 50k"
+    assert small["data"]["customers"]["pageInfo"]["hasNextPage"] is True
+    # One search (which primes the profiles); one BatchGetAccounts for loyalty and metrics alike;
+    # one BatchListCoupons for the coupon pages and one BatchGetCampaigns for the level below them.
+    assert small["extensions"]["rpcCalls"] == {"profile": 1, "loyalty": 1, "coupons": 2}
+    assert large["extensions"]["rpcCalls"] == small["extensions"]["rpcCalls"]
