@@ -122,15 +122,36 @@ def parse_purchase(raw: bytes, schema_errors: SchemaCheck) -> PurchaseEvent:
 
 
 def check_business_rules(purchase: PurchaseEvent, tolerance: Decimal) -> None:
-    """What the schema cannot say: a known currency, and a total that matches the items."""
+    """What the schema cannot say: a known currency, and a total that matches the items less the discounts
+    (within the tolerance, for the partner's rounding)."""
     if purchase.currency not in ISO_4217:
         raise InvalidPurchase(f"unknown currency: {purchase.currency}")
     if any(item.quantity <= 0 for item in purchase.items):
         raise InvalidPurchase("negative quantity: every item needs a quantity of at least 1")
     if purchase.items:
         items_total = sum((item.unit_price * item.quantity for item in purchase.items), Decimal(0))
-        if abs(abs(purchase.total) - items_total) > tolerance:
-            raise InvalidPurchase(f"total mismatch: total {purchase.total} but the items add up to {items_total}")
+        expected = items_total - discounts_total(purchase.discounts)
+        if abs(abs(purchase.total) - expected) > tolerance:
+            raise InvalidPurchase(
+                f"total mismatch: total {purchase.total} but the items less discounts add up to {expected}"
+            )
+
+
+def discounts_total(discounts: tuple[Discount, ...]) -> Decimal:
+    """Money taken off the items: a discount is money off whichever sign the partner writes it with
+    (the contract does not say); one without an amount takes nothing off."""
+    total = Decimal(0)
+    for discount in discounts:
+        if not discount.amount.strip():
+            continue
+        try:
+            amount = Decimal(discount.amount)
+        except InvalidOperation as error:
+            raise InvalidPurchase(f"unreadable value: discount amount {discount.amount[:32]!r}") from error
+        if not amount.is_finite():
+            raise InvalidPurchase(f"unreadable value: discount amount {discount.amount[:32]!r}")
+        total += abs(amount)
+    return total
 
 
 def spend_delta(purchase: PurchaseEvent) -> SpendDelta:
