@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from services.loyalty.domain.account import AccountState
 from services.loyalty.domain.customer import CustomerFacts
 from services.loyalty.domain.ledger import Change, InsufficientPoints, LedgerEntry
+from services.loyalty.domain.otp import Otp
 from services.loyalty.domain.purchase import CustomerRef
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -99,3 +107,21 @@ class CustomerDirectory(Protocol):
         """The customer id for a reference; an unknown mobile enrols a new customer; None if unknowable."""
 
     async def exists(self, customer_id: str) -> bool: ...
+
+
+class OtpRepository(Protocol):
+    async def create(self, otp: Otp, code: str, actor: str) -> None:
+        """Stores the OTP (hash only) with the code in the event for the messaging service."""
+
+    async def pending(self, customer_id: str, now: datetime) -> list[Otp]:
+        """The customer's PENDING codes not yet expired at `now`, newest first."""
+
+    async def latest(self, customer_id: str) -> Otp | None: ...
+
+    async def record_failure(self, otp_id: str) -> int:
+        """Counts a wrong code (the last allowed one blocks the OTP); returns the attempts so far."""
+
+    async def consume(self, otp_id: str, entry_id: str, now: datetime) -> bool:
+        """PENDING and unexpired at `now` -> USED naming the entry, once; False when no longer usable."""
+
+    async def used_for(self, entry_id: str) -> Otp | None: ...

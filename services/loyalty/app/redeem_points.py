@@ -7,12 +7,11 @@ the two steps finds it and finishes the posting instead of asking for a new code
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from c360.errors import InvalidInput, PreconditionFailed
-from services.loyalty.adapters.mongo_otps import MongoOtpRepository
 from services.loyalty.app.customer_checks import CustomerChecks, insufficient, key_reused, require_key, require_points
-from services.loyalty.app.ports import AccountRepository, LedgerRepository
+from services.loyalty.app.ports import AccountRepository, Clock, LedgerRepository, OtpRepository, utc_now
 from services.loyalty.app.post_points import PostPoints
 from services.loyalty.domain.ledger import EntryType, InsufficientPoints, LedgerEntry
 from services.loyalty.domain.otp import MAX_ATTEMPTS, Otp, matches
@@ -23,10 +22,11 @@ class RedeemPoints:
     checks: CustomerChecks
     accounts: AccountRepository
     ledger: LedgerRepository
-    otps: MongoOtpRepository
+    otps: OtpRepository
     post_points: PostPoints
     pepper: str
     max_points: int
+    clock: Clock = utc_now
 
     async def __call__(self, customer_id: str, points: int, code: str, key: str, actor: str) -> LedgerEntry:
         key = require_key(key)
@@ -45,7 +45,7 @@ class RedeemPoints:
             customer_id=customer_id,
             type=EntryType.REDEEM,
             points=-points,
-            created_at=datetime.now(UTC),
+            created_at=self.clock(),
             remark="redemption",
             actor=actor,
         )
@@ -55,8 +55,8 @@ class RedeemPoints:
             raise insufficient(error) from error
 
     async def _consume_otp(self, customer_id: str, points: int, code: str, entry_id: str) -> Otp:
-        now = datetime.now(UTC)
-        candidates = await self.otps.pending(customer_id, now)
+        now = self.clock()
+        candidates = [otp for otp in await self.otps.pending(customer_id, now) if otp.usable_at(now)]
         if not candidates:
             raise self._no_usable_otp(await self.otps.latest(customer_id), now)
         match = next((otp for otp in candidates if matches(self.pepper, otp.id, code, otp.code_hash)), None)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from c360.errors import PreconditionFailed
-from services.loyalty.adapters.mongo_otps import MongoOtpRepository
 from services.loyalty.app.customer_checks import CustomerChecks, require_points
-from services.loyalty.domain.otp import LIFETIME, Otp, code_hash, masked, new_code
+from services.loyalty.app.ports import Clock, OtpRepository, utc_now
+from services.loyalty.domain.otp import Otp, issue, new_code
 
 
 @dataclass
 class RequestRedemptionOtp:
     checks: CustomerChecks
-    otps: MongoOtpRepository
+    otps: OtpRepository
     pepper: str
     max_points: int
+    clock: Clock = utc_now
 
     async def __call__(self, customer_id: str, points: int, actor: str) -> Otp:
         points = require_points(points, self.max_points, allow_negative=False)
@@ -27,19 +27,7 @@ class RequestRedemptionOtp:
             raise PreconditionFailed(
                 "INSUFFICIENT_POINTS", f"Balance is {account.points_balance} points; {points} requested.", "points"
             )
-        otp_id = uuid.uuid4().hex
         code = new_code()
-        now = datetime.now(UTC)
-        otp = Otp(
-            id=otp_id,
-            customer_id=customer_id,
-            masked_code=masked(code),
-            points=points,
-            status="PENDING",
-            attempts=0,
-            created_at=now,
-            expires_at=now + LIFETIME,
-            code_hash=code_hash(self.pepper, otp_id, code),
-        )
+        otp = issue(uuid.uuid4().hex, customer_id, points, code, self.pepper, self.clock())
         await self.otps.create(otp, code, actor)
         return otp

@@ -46,3 +46,22 @@ class Otp:
         if self.status == "PENDING" and now >= self.expires_at:
             return "EXPIRED"
         return self.status
+
+    def usable_at(self, now: datetime) -> bool:
+        """Only a pending code inside its lifetime and under the attempt limit may redeem points."""
+        return self.status_at(now) == "PENDING" and self.attempts < MAX_ATTEMPTS
+
+
+def issue(otp_id: str, customer_id: str, points: int, code: str, pepper: str, now: datetime) -> Otp:
+    """A fresh code for `points`, valid for LIFETIME from `now`."""
+    return Otp(
+        id=otp_id,
+        customer_id=customer_id,
+        masked_code=masked(code),
+        points=points,
+        status="PENDING",
+        attempts=0,
+        created_at=now,
+        expires_at=now + LIFETIME,
+        code_hash=code_hash(pepper, otp_id, code),
+    )

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, apply
+from services.loyalty.domain.customer import CustomerFacts
 from services.loyalty.domain.ledger import Change, EntryStatus, InsufficientPoints, LedgerEntry
+from services.loyalty.domain.otp import MAX_ATTEMPTS, Otp
 from services.loyalty.domain.tiers import TierPolicy
 
 
@@ -95,6 +97,11 @@ class FakeLedger:
         for entry, applied in postings:
             await self.mark_posted(entry, applied)
 
+    async def insert_posted(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+        for entry, applied in postings:
+            posted = replace(entry, status=EntryStatus.POSTED, balance_after=applied.balance_after)
+            self.entries.setdefault(entry.id, replace(posted, points=applied.points))
+
     async def mark_rejected(self, entry: LedgerEntry) -> None:
         if self.entries[entry.id].status is EntryStatus.PENDING:
             self.entries[entry.id] = replace(self.entries[entry.id], status=EntryStatus.REJECTED)
@@ -106,3 +113,69 @@ class FakeLedger:
         return sum(
             e.points for e in self.entries.values() if e.customer_id == customer_id and e.status is EntryStatus.POSTED
         )
+
+
+class FakeOtps:
+    """Keeps OTPs and the codes that would go to the messaging service, with the Mongo repository's guards."""
+
+    def __init__(self) -> None:
+        self.otps: dict[str, Otp] = {}
+        self.delivered: dict[str, str] = {}
+
+    async def create(self, otp: Otp, code: str, actor: str) -> None:
+        self.otps[otp.id] = otp
+        self.delivered[otp.id] = code
+
+    async def pending(self, customer_id: str, now: datetime) -> list[Otp]:
+        found = [o for o in self._of(customer_id) if o.status == "PENDING" and o.expires_at > now]
+        return found[:MAX_ATTEMPTS]
+
+    async def latest(self, customer_id: str) -> Otp | None:
+        return next(iter(self._of(customer_id)), None)
+
+    async def record_failure(self, otp_id: str) -> int:
+        otp = self.otps[otp_id]
+        if otp.status == "PENDING":
+            attempts = otp.attempts + 1
+            otp = replace(otp, attempts=attempts, status="BLOCKED" if attempts >= MAX_ATTEMPTS else "PENDING")
+            self.otps[otp_id] = otp
+        return otp.attempts
+
+    async def consume(self, otp_id: str, entry_id: str, now: datetime) -> bool:
+        otp = self.otps[otp_id]
+        if otp.status != "PENDING" or otp.attempts >= MAX_ATTEMPTS or otp.expires_at <= now:
+            return False
+        self.otps[otp_id] = replace(otp, status="USED", entry_id=entry_id)
+        return True
+
+    async def used_for(self, entry_id: str) -> Otp | None:
+        return next((o for o in self.otps.values() if o.entry_id == entry_id and o.status == "USED"), None)
+
+    def _of(self, customer_id: str) -> list[Otp]:
+        mine = [o for o in self.otps.values() if o.customer_id == customer_id]
+        return sorted(mine, key=lambda o: o.created_at, reverse=True)
+
+
+class FakeCustomers:
+    """The customer projection and the profile directory in one: the customers the service knows."""
+
+    def __init__(self, *facts: CustomerFacts) -> None:
+        self.facts = {f.id: f for f in facts}
+
+    async def get_many(self, customer_ids: list[str]) -> dict[str, CustomerFacts]:
+        return {c: self.facts[c] for c in customer_ids if c in self.facts}
+
+    async def ids_by(self, field: str, values: list[str]) -> dict[str, str]:
+        return {}
+
+    async def by_referral_code(self, code: str) -> CustomerFacts | None:
+        return next((f for f in self.facts.values() if f.referral_code == code), None)
+
+    async def mark_referral_rewarded(self, customer_id: str) -> None:
+        self.facts[customer_id] = replace(self.facts[customer_id], referral_rewarded=True)
+
+    async def exists(self, customer_id: str) -> bool:
+        return customer_id in self.facts
+
+    async def resolve(self, ref: object, enrol_source: str) -> str | None:
+        return None
