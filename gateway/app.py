@@ -41,7 +41,7 @@ from gateway.http_errors import CorrelationAndErrors, error_body
 from gateway.loaders import Loaders
 from gateway.persisted_queries import requested_hash
 from gateway.rpc_counting import start_counting
-from gateway.schema import schema
+from gateway.schema import build_schema
 from gateway.settings import GatewaySettings
 from gateway.webhooks import webhook_routes
 
@@ -51,7 +51,9 @@ log = logging.getLogger(__name__)
 class GatewayGraphQL(GraphQL[GatewayContext, None]):
     def __init__(self, settings: GatewaySettings, state: dict[str, Any]) -> None:
         super().__init__(
-            schema, graphql_ide="graphiql" if settings.env == "local" else None, multipart_uploads_enabled=True
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.env == "local" else None,
+            multipart_uploads_enabled=True,
         )
         self._settings = settings
         self._state = state  # holds the Backends and the AuditLog opened by the lifespan

@@ -1,4 +1,7 @@
-"""The root types, merged from the features; `strawberry export-schema gateway.schema:schema` exports it."""
+"""The root types, merged from the features; `strawberry export-schema gateway.schema:schema` exports it.
+
+The app builds its own from its settings (the query limits are settings); `schema` has the defaults.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +24,14 @@ from gateway.features.timeline.subscription import TimelineSubscription
 from gateway.persisted_queries import TrustedDocumentsOnly
 from gateway.query_cost import QueryCostLimit
 from gateway.rate_limit import RateLimit
+from gateway.settings import GatewaySettings
 
 Query = merge_types("Query", (Customer360Queries, AuditQueries, CouponsQueries))
 Mutation = merge_types("Mutation", (ProfileMutations, MessagingMutations, LoyaltyMutations, CouponsMutations))
 Subscription = merge_types("Subscription", (TimelineSubscription,))
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: GatewaySettings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -43,13 +47,14 @@ def build_schema() -> strawberry.Schema:
             ErrorPolicy,
             AuditMutations,
             Diagnostics,
-            lambda: QueryDepthLimiter(max_depth=12),
-            lambda: MaxTokensLimiter(max_token_count=4000),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
         ],
     )
 
 
-schema = build_schema()
+# The defaults, unvalidated and without reading the environment: for the export and for tests.
+schema = build_schema(GatewaySettings.model_construct())

@@ -35,6 +35,12 @@ class GatewaySettings(BaseSettings):
     breaker_min_streak_seconds: float = Field(default=1.0, ge=0)
     # Estimated cost (selected fields times list sizes) above which a query is refused before it runs.
     max_query_cost: int = Field(default=25_000, ge=1)
+    # Deepest nesting of fields a query may select (introspection fields exempt); refused at validation.
+    max_query_depth: int = Field(default=12, ge=1)
+    # Lexical tokens a query document may have; the parser stops at the first one over.
+    max_query_tokens: int = Field(default=4000, ge=1)
+    # Aliased fields a query may have, so one request cannot repeat an expensive field many times.
+    max_query_aliases: int = Field(default=30, ge=0)
     # Per token subject, in this gateway instance; 0 switches rate limiting off.
     rate_limit_per_second: float = Field(default=100.0, ge=0)
     rate_limit_burst: int = Field(default=200, ge=1)

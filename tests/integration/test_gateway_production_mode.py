@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,9 +20,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from websockets.asyncio.client import ClientConnection, connect
 
-from deploy.local.stack import Stack, free_port
+from deploy.local.stack import Stack
 from gateway.persisted_queries import document_hash
 from tests.integration.conftest import GraphQLClient, token
+from tests.integration.gateway_support import extra_gateway
 from tests.integration.profile_support import register
 
 VIEW = "query View($id: ID!) { customer360(id: $id) { id } }"
@@ -59,37 +59,15 @@ def jwks_url() -> Iterator[str]:
 async def strict_gateway(stack: Stack, jwks_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     trusted = tmp_path_factory.mktemp("trusted") / "documents.json"
     trusted.write_text(json.dumps({document_hash(q): q for q in (VIEW, TYPENAME, LIVE)}))
-    port = free_port()
-    with (stack.config.log_dir / "strict-gateway.log").open("ab") as log:
-        process = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "gateway"),
-            env={
-                **stack.config.environment(),
-                "C360_ENV": "production",
-                "C360_GATEWAY_PORT": str(port),
-                "C360_GATEWAY_TRUSTED_DOCUMENTS_FILE": str(trusted),
-                "C360_GATEWAY_RATE_LIMIT_PER_SECOND": "0.01",
-                "C360_GATEWAY_RATE_LIMIT_BURST": "3",
-                "C360_GATEWAY_JWKS_URL": jwks_url,
-            },
-            stdout=log,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=url) as http:
-            for _ in range(150):
-                assert process.returncode is None, stack.log_tail("strict-gateway")
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.2)
+    production = {
+        "C360_ENV": "production",
+        "C360_GATEWAY_TRUSTED_DOCUMENTS_FILE": str(trusted),
+        "C360_GATEWAY_RATE_LIMIT_PER_SECOND": "0.01",
+        "C360_GATEWAY_RATE_LIMIT_BURST": "3",
+        "C360_GATEWAY_JWKS_URL": jwks_url,
+    }
+    async with extra_gateway(stack, "strict-gateway", production) as url:
         yield url
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 15)
 
 
 async def _post(url: str, bearer: str, payload: dict[str, Any]) -> httpx.Response:
