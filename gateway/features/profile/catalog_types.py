@@ -93,6 +93,12 @@ class ImportJob:
     def finished(self) -> bool:
         return self.job.finished
 
+    @strawberry.field(
+        description="Why the import stopped before its end (e.g. a file that is not readable CSV), else null."
+    )
+    def failure(self) -> str | None:
+        return self.job.failure or None
+
 
 @strawberry.type
 class ImportPayload:

@@ -1,62 +1,42 @@
 """ImportCustomers: spool the upload, answer with the job at once, then upsert in bulk batches.
 
-The file is read back row by row (constant memory); each batch is one lookup
-and at most two bulk writes, and its counts land on the job, which
-importJob(id) reads while the import runs. A dry run plans the same batches
-and writes nothing but the job.
+The whole file is first checked to parse as CSV to its end: one that cannot be
+read (an unclosed quote, a value beyond the parser's limit) is refused whole
+before anything is written, its line-numbered reason being the job's failure
+and only error. The file is then read back row by row (constant memory); each
+batch is one lookup and at most two bulk writes, and its counts land on the
+job, which importJob(id) reads while the import runs. A dry run checks and
+plans the same way and writes nothing but the job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from google.protobuf.message import Message
 
-from c360.errors import DomainError
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord
 from services.profile.adapters.csv_spool import spool
 from services.profile.adapters.import_outbox import ImportOutbox
 from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_import_jobs import MongoImportJobs
-from services.profile.domain.csv_format import ImportRow, checked_header, parse_row
+from services.profile.app.import_file import read_rows, structure_check
+from services.profile.domain.csv_format import ImportRow
 from services.profile.domain.customer import Customer, ProfileRules, new_referral_code
 from services.profile.domain.import_plan import BatchPlan, BatchPlanner, RowError
 from services.profile.proto_mapping import customer_registered, customer_updated
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 500
 Written = tuple[Customer, list[OutboxRecord]]
-
-
-def read_rows(path: Path, rules: ProfileRules) -> Generator[list[ImportRow | RowError], None, None]:
-    """Batches of parsed rows with their line numbers; blank lines are skipped."""
-    today = datetime.now(UTC).date()
-    with path.open(encoding="utf-8-sig", newline="") as text:
-        reader = csv.reader(text)
-        columns = checked_header(next(reader))
-        batch: list[ImportRow | RowError] = []
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            try:
-                batch.append(parse_row(reader.line_num, columns, cells, rules, today))
-            except DomainError as refused:
-                batch.append(RowError(reader.line_num, refused.code, refused.message))
-            if len(batch) >= BATCH_SIZE:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
 
 
 @dataclass
@@ -82,6 +62,10 @@ class ImportCustomers:
         failure = ""
         batches = read_rows(path, self.rules)
         try:
+            if refusal := await asyncio.to_thread(structure_check, path):
+                failure = refusal.message
+                await self.jobs.progress(job_id, 0, 0, 0, 0, [RowError(refusal.line, refusal.code, refusal.message)])
+                return
             # Parsing and planning are CPU work: threads keep the service answering meanwhile.
             while (rows := await asyncio.to_thread(next, batches, None)) is not None:
                 valid = [r for r in rows if isinstance(r, ImportRow)]
