@@ -14,6 +14,9 @@ from c360.events import parse_envelope
 from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually
 
+Mongo = AsyncMongoClient[dict[str, Any]]
+NO_OUTBOX = {"outbox": 0, "outbox_pending": 0}  # cleared by the relays whenever they get to it
+
 LOYALTY = """
 query Loyalty($id: ID!) {
   customer360(id: $id) {
@@ -101,6 +104,44 @@ async def assert_ledger_matches_balance(mongo: AsyncMongoClient[dict[str, Any]],
     assert account["points_balance"] == total
     assert sum(lot["left"] for lot in account["lots"]) == total
     return total
+
+
+async def ledger_settles_to(mongo: Mongo, stack: Stack, customer_id: str, points: int) -> None:
+    """The same invariant after effects of Kafka consumption, which may show the balance a moment before
+    the consumer has finished posting the entries; a real mismatch still fails (with its last assertion)."""
+    last: list[AssertionError] = []
+
+    async def holds() -> bool:
+        try:
+            assert await assert_ledger_matches_balance(mongo, stack, customer_id) == points
+        except AssertionError as error:
+            last[:] = [error]
+            return False
+        return True
+
+    try:
+        await eventually(holds)
+    except AssertionError as timed_out:
+        raise (last[0] if last else timed_out) from timed_out
+
+
+async def loyalty_snapshot(mongo: Mongo, stack: Stack, customer_id: str) -> dict[str, Any]:
+    """What a refused command must leave exactly as it was: the account (its version moves on every write),
+    every ledger entry and every OTP of the customer."""
+    database = mongo[f"{stack.config.database_prefix}loyalty"]
+    account = await database["accounts"].find_one({"_id": customer_id}, NO_OUTBOX)
+    ledger = [e async for e in database["ledger"].find({"customer_id": customer_id}, NO_OUTBOX)]
+    otps = [o async for o in database["otps"].find({"customer_id": customer_id}, NO_OUTBOX)]
+    return {
+        "account": account,
+        "ledger": sorted(ledger, key=lambda e: str(e["_id"])),
+        "otps": sorted(otps, key=lambda o: str(o["_id"])),
+    }
+
+
+async def account_exists(mongo: Mongo, stack: Stack, customer_id: str) -> bool:
+    found = await mongo[f"{stack.config.database_prefix}loyalty"]["accounts"].find_one({"_id": customer_id})
+    return found is not None
 
 
 class EventTap:
