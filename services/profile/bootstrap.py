@@ -21,6 +21,7 @@ from services.profile.adapters.mongo_customers import MongoCustomerRepository
 from services.profile.adapters.mongo_import_jobs import MongoImportJobs
 from services.profile.adapters.mongo_notes import MongoNotes
 from services.profile.adapters.mongo_timeline import MongoTimeline
+from services.profile.adapters.notes_relay import NotesOutboxRelay
 from services.profile.adapters.search_filters import search_filter
 from services.profile.app.catalog import Catalog
 from services.profile.app.changes import CustomerChanges
@@ -96,7 +97,7 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
     )
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="profile")
     relay = LockingOutboxRelay(customers.collection, publisher, locks=locks)
-    notes_relay = LockingOutboxRelay(notes.collection, publisher, locks=locks)
+    notes_relay = NotesOutboxRelay(notes.collection, publisher, locks=locks)
     import_outbox = ImportOutbox(database, customers.collection, publisher)
     rules = ProfileRules(
         default_region=settings.default_region,

@@ -1,4 +1,8 @@
-"""Notes: anyone reads them, only the author edits or deletes them (FORBIDDEN otherwise)."""
+"""Notes: anyone reads them, only the author edits or deletes them (FORBIDDEN otherwise).
+
+Each change is stored with its past-tense event (NoteAdded, NoteEdited,
+NoteDeleted) in the note's outbox, then the relay is nudged to publish it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from customer360.events.v1 import profile_events_pb2
+from google.protobuf.message import Message
 
 from c360.errors import NotFound
 from c360.events import new_envelope, to_outbox
@@ -23,8 +28,8 @@ MAX_PAGE = 100
 class NoteStore(Protocol):
     async def add(self, note: Note, events: list[OutboxRecord]) -> None: ...
     async def get(self, note_id: str) -> Note | None: ...
-    async def update_body(self, note: Note) -> bool: ...
-    async def delete(self, note_id: str, author_id: str) -> bool: ...
+    async def update_body(self, note: Note, events: list[OutboxRecord]) -> bool: ...
+    async def delete(self, note_id: str, author_id: str, events: list[OutboxRecord]) -> bool: ...
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[Note], str]: ...
 
 
@@ -40,9 +45,8 @@ class Notes:
         live(await self.customers.get(customer_id), customer_id)
         now = datetime.now(UTC)
         note = Note(uuid.uuid4().hex, customer_id, text, author, now, now)
-        payload = profile_events_pb2.NoteAdded(note_id=note.id, author_id=author)
-        envelope = new_envelope(customer_id, "profile", payload, actor=author, occurred_at=now)
-        await self.notes.add(note, [to_outbox(envelope, self.events_topic)])
+        event = self._event(note, profile_events_pb2.NoteAdded(note_id=note.id, author_id=author), now)
+        await self.notes.add(note, [event])
         self.notifier.nudge(note.id)
         return note
 
@@ -51,18 +55,27 @@ class Notes:
         note = await self._existing(note_id)
         ensure_author(note, author_id)
         edited = dataclasses.replace(note, body=text, updated_at=datetime.now(UTC))
-        if not await self.notes.update_body(edited):
+        payload = profile_events_pb2.NoteEdited(note_id=note.id, author_id=note.author_id)
+        if not await self.notes.update_body(edited, [self._event(note, payload, edited.updated_at)]):
             raise NotFound(f"No note with id {note_id[:64]}.", field="noteId")
+        self.notifier.nudge(note.id)
         return edited
 
     async def delete(self, note_id: str, author_id: str) -> str:
         note = await self._existing(note_id)
         ensure_author(note, author_id)
-        await self.notes.delete(note_id, author_id)
+        payload = profile_events_pb2.NoteDeleted(note_id=note.id, author_id=note.author_id)
+        if not await self.notes.delete(note_id, author_id, [self._event(note, payload, datetime.now(UTC))]):
+            raise NotFound(f"No note with id {note_id[:64]}.", field="noteId")
+        self.notifier.nudge(note.id)
         return note_id
 
     async def pages(self, queries: list[tuple[str, int, str]]) -> list[tuple[list[Note], str]]:
         return [await self.notes.page(c, max(1, min(size or 20, MAX_PAGE)), after) for c, size, after in queries]
+
+    def _event(self, note: Note, payload: Message, occurred_at: datetime) -> OutboxRecord:
+        envelope = new_envelope(note.customer_id, "profile", payload, actor=note.author_id, occurred_at=occurred_at)
+        return to_outbox(envelope, self.events_topic)
 
     async def _existing(self, note_id: str) -> Note:
         note = await self.notes.get(note_id)

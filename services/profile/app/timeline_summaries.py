@@ -44,6 +44,8 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
     profile.OptInChanged: lambda e: f"Opted {'in to' if e.opted_in else 'out of'} {e.campaign}",
     profile.ChannelLinkChanged: lambda e: f"{e.channel} link {'set' if e.link_id else 'removed'}",
     profile.NoteAdded: lambda e: f"Note added by {e.author_id}",
+    profile.NoteEdited: lambda e: f"Note edited by {e.author_id}",
+    profile.NoteDeleted: lambda e: f"Note deleted by {e.author_id}",
     loyalty.PointsChanged: _points,
     loyalty.PurchaseRecorded: _purchase,
     loyalty.TierChanged: lambda e: f"Tier changed from {e.from_tier} to {e.to_tier}",

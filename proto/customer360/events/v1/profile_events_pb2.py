@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from customer360.profile.v1 import profile_pb2 as customer360_dot_profile_dot_v1_dot_profile__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*customer360/events/v1/profile_events.proto\x12\x15\x63ustomer360.events.v1\x1a$customer360/profile/v1/profile.proto\"H\n\x12\x43ustomerRegistered\x12\x32\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32 .customer360.profile.v1.Customer\"]\n\x0f\x43ustomerUpdated\x12\x32\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32 .customer360.profile.v1.Customer\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"#\n\x11\x43ustomerSuspended\x12\x0e\n\x06reason\x18\x01 \x01(\t\"\x15\n\x13\x43ustomerReactivated\" \n\x0e\x43ustomerErased\x12\x0e\n\x06reason\x18\x01 \x01(\t\"2\n\x0cOptInChanged\x12\x10\n\x08\x63\x61mpaign\x18\x01 \x01(\t\x12\x10\n\x08opted_in\x18\x02 \x01(\x08\"6\n\x12\x43hannelLinkChanged\x12\x0f\n\x07\x63hannel\x18\x01 \x01(\t\x12\x0f\n\x07link_id\x18\x02 \x01(\t\"/\n\tNoteAdded\x12\x0f\n\x07note_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\"J\n\x12TimelineEntryAdded\x12\x34\n\x05\x65ntry\x18\x01 \x01(\x0b\x32%.customer360.profile.v1.TimelineEntryb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*customer360/events/v1/profile_events.proto\x12\x15\x63ustomer360.events.v1\x1a$customer360/profile/v1/profile.proto\"H\n\x12\x43ustomerRegistered\x12\x32\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32 .customer360.profile.v1.Customer\"]\n\x0f\x43ustomerUpdated\x12\x32\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32 .customer360.profile.v1.Customer\x12\x16\n\x0e\x63hanged_fields\x18\x02 \x03(\t\"#\n\x11\x43ustomerSuspended\x12\x0e\n\x06reason\x18\x01 \x01(\t\"\x15\n\x13\x43ustomerReactivated\" \n\x0e\x43ustomerErased\x12\x0e\n\x06reason\x18\x01 \x01(\t\"2\n\x0cOptInChanged\x12\x10\n\x08\x63\x61mpaign\x18\x01 \x01(\t\x12\x10\n\x08opted_in\x18\x02 \x01(\x08\"6\n\x12\x43hannelLinkChanged\x12\x0f\n\x07\x63hannel\x18\x01 \x01(\t\x12\x0f\n\x07link_id\x18\x02 \x01(\t\"/\n\tNoteAdded\x12\x0f\n\x07note_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\"0\n\nNoteEdited\x12\x0f\n\x07note_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\"1\n\x0bNoteDeleted\x12\x0f\n\x07note_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\"J\n\x12TimelineEntryAdded\x12\x34\n\x05\x65ntry\x18\x01 \x01(\x0b\x32%.customer360.profile.v1.TimelineEntryb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,6 +48,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHANNELLINKCHANGED']._serialized_end=476
   _globals['_NOTEADDED']._serialized_start=478
   _globals['_NOTEADDED']._serialized_end=525
-  _globals['_TIMELINEENTRYADDED']._serialized_start=527
-  _globals['_TIMELINEENTRYADDED']._serialized_end=601
+  _globals['_NOTEEDITED']._serialized_start=527
+  _globals['_NOTEEDITED']._serialized_end=575
+  _globals['_NOTEDELETED']._serialized_start=577
+  _globals['_NOTEDELETED']._serialized_end=626
+  _globals['_TIMELINEENTRYADDED']._serialized_start=628
+  _globals['_TIMELINEENTRYADDED']._serialized_end=702
 # @@protoc_insertion_point(module_scope)

@@ -193,6 +193,54 @@ class NoteAdded(_message.Message):
 Global___NoteAdded: _TypeAlias = NoteAdded  # noqa: Y015
 
 @_typing.final
+class NoteEdited(_message.Message):
+    """The author rewrote the note; like every note event it carries no body (notes are read from profile)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTE_ID_FIELD_NUMBER: _builtins.int
+    AUTHOR_ID_FIELD_NUMBER: _builtins.int
+    note_id: _builtins.str
+    author_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        note_id: _builtins.str = ...,
+        author_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["author_id", b"author_id", "note_id", b"note_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NoteEdited: _TypeAlias = NoteEdited  # noqa: Y015
+
+@_typing.final
+class NoteDeleted(_message.Message):
+    """The author deleted the note; its body is gone from the store."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTE_ID_FIELD_NUMBER: _builtins.int
+    AUTHOR_ID_FIELD_NUMBER: _builtins.int
+    note_id: _builtins.str
+    author_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        note_id: _builtins.str = ...,
+        author_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["author_id", b"author_id", "note_id", b"note_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NoteDeleted: _TypeAlias = NoteDeleted  # noqa: Y015
+
+@_typing.final
 class TimelineEntryAdded(_message.Message):
     """Published on `profile.timeline` for each new timeline entry (the live subscription's feed)."""
 
