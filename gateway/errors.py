@@ -48,11 +48,20 @@ class CodedError(GraphQLError):
 
 
 def backend_failure(error: grpc.aio.AioRpcError, backend: str) -> CodedError:
+    """A mapped status with the backend's message; any other is masked like an exception of our own."""
     code = _CODE_BY_STATUS.get(error.code(), "INTERNAL")
     if code == "INTERNAL":
         log.error("backend %s failed: %s %s", backend, error.code(), error.details())
-        return CodedError(code, f"The {backend} service failed (correlation id {correlation_id()}).")
+        return masked_error()
     return CodedError(code, f"The {backend} service: {error.details() or error.code().name}.")
+
+
+def masked_error() -> CodedError:
+    """All a client learns of an unexpected failure: the correlation id under which the logs have the rest."""
+    cid = correlation_id()
+    error = CodedError("INTERNAL", f"Unexpected error (correlation id {cid}).")
+    error.extensions = {"code": "INTERNAL", "correlationId": cid}
+    return error
 
 
 def trailing(error: grpc.aio.AioRpcError, name: str) -> str | None:
@@ -85,11 +94,6 @@ def public_error(error: GraphQLError) -> GraphQLError:
         return error
     if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
         return error
-    cid = correlation_id()
     log.error("unexpected error at %s", error.path, exc_info=original)
-    return GraphQLError(
-        f"Unexpected error (correlation id {cid}).",
-        nodes=error.nodes,
-        path=error.path,
-        extensions={"code": "INTERNAL", "correlationId": cid},
-    )
+    masked = masked_error()
+    return GraphQLError(masked.message, nodes=error.nodes, path=error.path, extensions=masked.extensions)

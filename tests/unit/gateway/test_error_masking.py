@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import grpc
 import httpx
 import pytest
 import strawberry
@@ -14,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from c360.logging import set_correlation_id
-from gateway.errors import CodedError, ErrorPolicy
+from gateway.errors import CodedError, ErrorPolicy, backend_failure
 from gateway.http_errors import CorrelationAndErrors
 
 
@@ -60,6 +61,26 @@ async def test_coded_errors_and_invalid_queries_pass_through_with_their_codes() 
     ]
     invalid = await SCHEMA.execute("{ nope }")
     assert (invalid.errors or [])[0].extensions == {"code": "BAD_USER_INPUT"}
+
+
+def _rpc_error(code: grpc.StatusCode, details: str) -> grpc.aio.AioRpcError:
+    return grpc.aio.AioRpcError(code, grpc.aio.Metadata(), grpc.aio.Metadata(), details=details)
+
+
+def test_an_unmapped_backend_status_is_masked_like_an_exception_and_a_mapped_one_keeps_its_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    set_correlation_id("cid-456")
+    with caplog.at_level(logging.ERROR, logger="gateway.errors"):
+        masked = backend_failure(_rpc_error(grpc.StatusCode.UNKNOWN, "KeyError: 'secret_column'"), "loyalty")
+    assert masked.message == "Unexpected error (correlation id cid-456)."
+    assert masked.extensions == {"code": "INTERNAL", "correlationId": "cid-456"}
+    assert any("secret_column" in r.getMessage() for r in caplog.records)
+    unavailable = backend_failure(_rpc_error(grpc.StatusCode.UNAVAILABLE, "connection refused"), "loyalty")
+    assert (unavailable.message, unavailable.extensions) == (
+        "The loyalty service: connection refused.",
+        {"code": "UNAVAILABLE"},
+    )
 
 
 def _app() -> Starlette:
