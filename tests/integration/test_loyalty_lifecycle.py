@@ -15,6 +15,7 @@ from tests.integration.loyalty_support import (
     PURCHASES,
     assert_ledger_matches_balance,
     balance_becomes,
+    ledger_settles_to,
     loyalty_view,
     publish,
     purchase,
@@ -110,10 +111,12 @@ async def test_a_referred_customers_first_purchase_rewards_the_referrer_once(
     assert loyalty["referral"] == {"code": code, "referredCount": 1, "pointsEarned": 100}
     assert loyalty["pointsBalance"] == 100
     assert loyalty["history"]["edges"][0]["node"]["type"] == "REFERRAL"
+    await ledger_settles_to(mongo, stack, referrer["id"], 100)
+    await ledger_settles_to(mongo, stack, friend["id"], 11)
 
 
 async def test_suspended_customers_purchases_are_recorded_but_earn_nothing_and_they_cannot_redeem(
-    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
+    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     customer = await register(gateway)
     await publish(partner_producer, stack, purchase({"customer_id": customer["id"]}, "9000"))
@@ -138,6 +141,7 @@ async def test_suspended_customers_purchases_are_recorded_but_earn_nothing_and_t
     view = await loyalty_view(gateway, customer["id"])
     assert view["loyalty"]["pointsBalance"] == 9
     assert view["metrics"]["orders"] == 2
+    await ledger_settles_to(mongo, stack, customer["id"], 9)
 
 
 async def test_an_erased_customer_is_anonymised_and_the_ledger_is_kept(

@@ -15,8 +15,11 @@ from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually
 from tests.integration.loyalty_support import (
     EventTap,
+    account_exists,
     assert_ledger_matches_balance,
     balance_becomes,
+    ledger_settles_to,
+    loyalty_snapshot,
     loyalty_view,
     publish,
     purchase,
@@ -117,7 +120,7 @@ async def test_a_hundred_concurrent_adjustments_on_one_customer_end_with_the_exa
 
 
 async def test_tiers_upgrade_at_once_from_earned_points_and_can_be_set_by_hand_with_a_remark(
-    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
+    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     customer = await register(gateway)
     async with EventTap(stack) as tap:
@@ -132,6 +135,34 @@ async def test_tiers_upgrade_at_once_from_earned_points_and_can_be_set_by_hand_w
     assert refused["data"]["setTier"]["userErrors"] == [{"field": ["tier"], "code": "UNKNOWN_TIER"}]
     no_remark = await manager.execute(SET_TIER, id=customer["id"], tier="BRONZE", remark=" ")
     assert no_remark["data"]["setTier"]["userErrors"] == [{"field": ["remark"], "code": "REMARK_REQUIRED"}]
+    await ledger_settles_to(mongo, stack, customer["id"], 1200)
+
+
+async def test_bad_tier_overrides_are_refused_with_specific_codes_and_change_nothing(
+    gateway: GraphQLClient, stack: Stack, mongo: Mongo
+) -> None:
+    customer = await register(gateway)
+    cid = customer["id"]
+    await adjust(gateway, cid, 100)
+    manager = gateway.as_user("manager-mia", "MANAGER")
+    before = await loyalty_snapshot(mongo, stack, cid)
+    cases: list[tuple[str, str, str, tuple[str, list[str]]]] = [
+        ("no-such-customer", "GOLD", "VIP", ("NOT_FOUND", ["customerId"])),
+        (" ", "GOLD", "VIP", ("NOT_FOUND", ["customerId"])),
+        (cid, "GOLD", "", ("REMARK_REQUIRED", ["remark"])),
+        (cid, "GOLD", "  ", ("REMARK_REQUIRED", ["remark"])),
+        (cid, "PLATINUM", "VIP", ("UNKNOWN_TIER", ["tier"])),
+        (cid, "", "VIP", ("UNKNOWN_TIER", ["tier"])),
+    ]
+    for who, tier, remark, expected in cases:
+        body = await manager.execute(SET_TIER, id=who, tier=tier, remark=remark)
+        payload = body["data"]["setTier"]
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [expected], (who, tier, remark)
+        assert payload["loyalty"] is None
+    assert await loyalty_snapshot(mongo, stack, cid) == before
+    assert not await account_exists(mongo, stack, "no-such-customer")
+    assert (await loyalty_view(gateway, cid))["loyalty"]["tier"] == "BRONZE"
+    assert await assert_ledger_matches_balance(mongo, stack, cid) == 100
 
 
 async def test_an_entry_left_pending_by_a_crash_is_posted_by_the_reconciler(

@@ -1,5 +1,6 @@
 """Partner purchases through Kafka, seen through the gateway: points, metrics, purchase history,
-returns, identification by ext ref or local mobile, invalid events dead-lettered, and the event for coupons."""
+returns, identification by ext ref or local mobile, invalid events dead-lettered (a total must match the items
+less the discounts), and the event for coupons."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.integration.loyalty_support import (
     EventTap,
     assert_ledger_matches_balance,
     balance_becomes,
+    ledger_settles_to,
     loyalty_view,
     publish,
     purchase,
@@ -151,7 +153,7 @@ async def test_a_return_reverses_points_pro_rata_and_below_zero_records_a_debt_t
 
 
 async def test_customers_are_identified_by_ext_ref_and_by_a_mobile_in_local_format(
-    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
+    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     ext_ref = f"EXT-{uuid.uuid4().hex[:10]}"
     by_ext_ref = await register(gateway, extRef=ext_ref)
@@ -165,6 +167,8 @@ async def test_customers_are_identified_by_ext_ref_and_by_a_mobile_in_local_form
     )
     await balance_becomes(gateway, by_ext_ref["id"], 3)
     await balance_becomes(gateway, by_mobile["id"], 4)
+    await ledger_settles_to(mongo, stack, by_ext_ref["id"], 3)
+    await ledger_settles_to(mongo, stack, by_mobile["id"], 4)
 
 
 async def test_invalid_purchases_are_dead_lettered_with_their_reason_and_consumption_goes_on(
@@ -178,9 +182,13 @@ async def test_invalid_purchases_are_dead_lettered_with_their_reason_and_consump
     negative_quantity = purchase(who, "1000")
     negative_quantity["items"][0]["quantity"] = -1
     unknown_customer = purchase({"customer_id": "no-such-customer"}, "1000")
-    bad = [unknown_currency, total_mismatch, negative_quantity, unknown_customer]
-    await publish(partner_producer, stack, *bad, purchase(who, "6000"))
-    await balance_becomes(gateway, customer["id"], 6)
+    member_price = [{"description": "member price", "amount": "1000"}]
+    discount_not_taken = purchase(who, "6000", discounts=member_price)
+    discounted = purchase(who, "5000", discounts=member_price)
+    discounted["items"][0]["unit_price"] = "6000"
+    bad = [unknown_currency, total_mismatch, negative_quantity, unknown_customer, discount_not_taken]
+    await publish(partner_producer, stack, *bad, purchase(who, "6000"), discounted)
+    await balance_becomes(gateway, customer["id"], 6 + 5)
 
     consumer = AIOKafkaConsumer(
         f"{stack.config.topic_prefix}purchases.dlq",
@@ -207,6 +215,8 @@ async def test_invalid_purchases_are_dead_lettered_with_their_reason_and_consump
     assert by_event[total_mismatch["event_id"]].startswith("total mismatch")
     assert by_event[negative_quantity["event_id"]].startswith("schema violation: items/0/quantity")
     assert by_event[unknown_customer["event_id"]].startswith("unknown customer")
+    assert by_event[discount_not_taken["event_id"]].startswith("total mismatch")
+    assert discounted["event_id"] not in by_event
 
 
 def _event_id(value: str) -> str:
