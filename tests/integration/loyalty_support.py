@@ -127,10 +127,12 @@ async def ledger_settles_to(mongo: Mongo, stack: Stack, customer_id: str, points
 
 async def loyalty_snapshot(mongo: Mongo, stack: Stack, customer_id: str) -> dict[str, Any]:
     """What a refused command must leave exactly as it was: the account (its version moves on every write),
-    every ledger entry and every OTP of the customer."""
+    every ledger entry that counts or may count, and every OTP of the customer. (A deduction the account
+    refuses leaves its entry REJECTED, so a retry with the same key gets the same answer; it never counts.)"""
     database = mongo[f"{stack.config.database_prefix}loyalty"]
     account = await database["accounts"].find_one({"_id": customer_id}, NO_OUTBOX)
-    ledger = [e async for e in database["ledger"].find({"customer_id": customer_id}, NO_OUTBOX)]
+    counting = {"customer_id": customer_id, "status": {"$ne": "REJECTED"}}
+    ledger = [e async for e in database["ledger"].find(counting, NO_OUTBOX)]
     otps = [o async for o in database["otps"].find({"customer_id": customer_id}, NO_OUTBOX)]
     return {
         "account": account,

@@ -13,9 +13,11 @@ from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually
 from tests.integration.loyalty_support import (
     PURCHASES,
+    account_exists,
     assert_ledger_matches_balance,
     balance_becomes,
     ledger_settles_to,
+    loyalty_snapshot,
     loyalty_view,
     publish,
     purchase,
@@ -83,6 +85,7 @@ async def test_a_transferred_purchase_takes_its_points_and_spend_to_the_other_cu
     for customer in (giver, taker):
         await assert_ledger_matches_balance(mongo, stack, customer["id"])
 
+    before = [await loyalty_snapshot(mongo, stack, c["id"]) for c in (giver, taker)]
     refusals = [
         (("TX-none", taker["id"], "x"), ("NOT_FOUND", ["transactionId"])),
         ((sale["transaction_id"], taker["id"], "again"), ("SAME_CUSTOMER", ["toCustomerId"])),
@@ -94,6 +97,8 @@ async def test_a_transferred_purchase_takes_its_points_and_spend_to_the_other_cu
         assert codes(body["data"]["transferPurchase"]) == [expected]
     agent = await gateway.as_user("agent-al", "AGENT").execute(TRANSFER, tx="x", to=giver["id"], remark="x")
     assert agent["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert [await loyalty_snapshot(mongo, stack, c["id"]) for c in (giver, taker)] == before
+    assert not await account_exists(mongo, stack, "no-such-customer")
 
 
 async def test_a_referred_customers_first_purchase_rewards_the_referrer_once(
@@ -164,7 +169,7 @@ async def test_an_erased_customer_is_anonymised_and_the_ledger_is_kept(
 
 
 async def test_rfm_scores_customers_with_purchases_and_is_null_without(
-    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
+    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: Mongo
 ) -> None:
     buyer, idle = await register(gateway), await register(gateway)
     await publish(partner_producer, stack, purchase({"customer_id": buyer["id"]}, "0.01"))
@@ -176,6 +181,7 @@ async def test_rfm_scores_customers_with_purchases_and_is_null_without(
     rfm = await eventually(scored)
     assert all(1 <= rfm[k] <= 5 for k in ("recency", "frequency", "monetary"))
     assert (await loyalty_view(gateway, idle["id"]))["metrics"]["rfm"] is None
+    await ledger_settles_to(mongo, stack, buyer["id"], 999)
 
 
 async def _projected(mongo: Mongo, stack: Stack, customer_id: str) -> bool:

@@ -83,6 +83,7 @@ async def test_bad_adjustments_are_refused_with_specific_codes(
     customer = await register(gateway)
     cid = customer["id"]
     await adjust(gateway, cid, 100, idempotencyKey="used-key")
+    before = await loyalty_snapshot(mongo, stack, cid)
     cases: list[tuple[dict[str, Any], str, list[str]]] = [
         ({"points": 0}, "INVALID_POINTS", ["input", "points"]),
         ({"points": 2_000_000_000}, "POINTS_OUT_OF_RANGE", ["input", "points"]),
@@ -96,6 +97,8 @@ async def test_bad_adjustments_are_refused_with_specific_codes(
         points = int(changes.pop("points", 10))
         payload = await adjust(gateway, cid, points, **changes)
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [(code, field)], changes
+    assert await loyalty_snapshot(mongo, stack, cid) == before
+    assert not await account_exists(mongo, stack, "no-such-customer")
     assert await assert_ledger_matches_balance(mongo, stack, cid) == 100
 
 
