@@ -5,6 +5,10 @@
 // package skips that check when it is not the main module. The Customer 360
 // local launcher (deploy/local/ferretdb.py) builds and runs this binary.
 //
+// FerretDB itself listens on a private loopback port; clients reach it through
+// the front (front.go), which runs FerretDB's read-modify-write commands one at
+// a time per database so that single-document updates are atomic, as on MongoDB.
+//
 // Flags fall back to environment variables so the Python launcher and a human
 // can both drive it:
 //
@@ -19,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -91,7 +96,7 @@ func run() error {
 	version.Get().Version = ferretDBVersion
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqlite,
@@ -105,13 +110,30 @@ func run() error {
 
 	logger.Info("starting c360-ferretdb", "version", ferretDBVersion, "listen", *listenAddr, "sqlite", sqlite, "pid", os.Getpid())
 
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- f.Run(ctx) }()
 
-	// MongoDBURI blocks until the listener is bound, so this line means "ready".
-	logger.Info("listening", "uri", f.MongoDBURI())
+	// MongoDBURI blocks until FerretDB's own listener is bound.
+	backend, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listenAddr)
+	if err != nil {
+		stop()
+		<-done
+		return err
+	}
+	fr := newFront(func() (net.Conn, error) { return net.Dial("tcp", backend.Host) }, logger)
+	go func() { done <- fr.serve(ctx, ln) }()
+	logger.Info("listening", "uri", "mongodb://"+ln.Addr().String()+"/", "ferretdb", backend.Host)
 
+	// Either side stopping (a signal, or a failure) stops the other.
 	err = <-done
+	stop()
+	if second := <-done; err == nil || errors.Is(err, context.Canceled) {
+		err = second
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

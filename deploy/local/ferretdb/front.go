@@ -1,0 +1,231 @@
+package main
+
+// The front: a per-connection relay in front of FerretDB that serializes
+// FerretDB's non-atomic read-modify-write commands per database.
+//
+// Why: FerretDB 1.24's update/findAndModify/delete read the matching documents,
+// change them in Go and write them back by _id without re-checking the filter,
+// so concurrent compare-and-set updates all "win" and concurrent $inc's are
+// lost. Our services rely on MongoDB's single-document atomicity, so the front
+// runs those commands one at a time per database; reads and inserts stay
+// concurrent.
+//
+// Each client connection gets its own backend connection. Drivers keep one
+// request in flight per connection and FerretDB answers every message with
+// exactly one reply, so the relay is a simple loop: read a request, forward it,
+// read the reply, pass it on (unless the client set moreToCome).
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+)
+
+type front struct {
+	dial  func() (net.Conn, error) // a new connection to FerretDB
+	log   *slog.Logger
+	locks dbLocks
+
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{} // client and backend connections, closed on shutdown
+	closed bool
+	wg     sync.WaitGroup // one per relay goroutine
+}
+
+func newFront(dial func() (net.Conn, error), log *slog.Logger) *front {
+	return &front{dial: dial, log: log, conns: make(map[net.Conn]struct{})}
+}
+
+// serve accepts clients on ln until ctx is done, then closes every connection
+// and returns once all relays have finished.
+func (f *front) serve(ctx context.Context, ln net.Listener) error {
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+		}
+		_ = ln.Close()
+		f.closeAll()
+	}()
+	defer func() {
+		close(stopped)
+		f.wg.Wait()
+	}()
+
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("accept: %w", err)
+			}
+			// E.g. out of file descriptors: back off rather than stop serving.
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			f.log.Warn("accept failed; retrying", "err", err, "delay", delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		if !f.track(c, true) {
+			_ = c.Close()
+			return nil
+		}
+		go func() {
+			defer f.wg.Done()
+			f.relay(c)
+		}()
+	}
+}
+
+// track registers a connection for shutdown; false once shutdown began.
+// With relay set it also accounts for the relay goroutine about to start.
+func (f *front) track(c net.Conn, relay bool) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return false
+	}
+	f.conns[c] = struct{}{}
+	if relay {
+		f.wg.Add(1)
+	}
+	return true
+}
+
+func (f *front) release(c net.Conn) {
+	f.mu.Lock()
+	delete(f.conns, c)
+	f.mu.Unlock()
+	_ = c.Close()
+}
+
+func (f *front) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	for c := range f.conns {
+		_ = c.Close() // unblocks the relay's pending read; it then returns
+	}
+}
+
+// relay serves one client until either side closes or misbehaves; closing one
+// side closes the other.
+func (f *front) relay(client net.Conn) {
+	defer f.release(client)
+	backend, err := f.dial()
+	if err != nil {
+		f.log.Error("cannot reach FerretDB", "err", err)
+		return
+	}
+	if !f.track(backend, false) {
+		_ = backend.Close()
+		return
+	}
+	defer f.release(backend)
+
+	cr := bufio.NewReaderSize(client, 64<<10)
+	br := bufio.NewReaderSize(backend, 64<<10)
+	for {
+		msg, err := readMessage(cr)
+		if err != nil {
+			f.logClosed("client", client, err)
+			return
+		}
+		req, err := parseRequest(msg)
+		if err != nil {
+			f.log.Warn("closing client connection", "remote", client.RemoteAddr(), "err", err)
+			return
+		}
+		reply, err := f.roundTrip(backend, br, msg, req)
+		if err != nil {
+			f.logClosed("backend", client, err)
+			return
+		}
+		if !req.expectsReply() {
+			continue
+		}
+		if _, err = client.Write(reply); err != nil {
+			f.logClosed("client", client, err)
+			return
+		}
+	}
+}
+
+// roundTrip forwards one request and reads FerretDB's reply, holding the
+// database's lock throughout for serialized commands. The lock is released
+// before the reply goes to the client, so a slow client cannot hold it.
+func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req request) ([]byte, error) {
+	if req.serialized() {
+		unlock := f.locks.lock(req.db)
+		defer unlock()
+	}
+	if _, err := backend.Write(msg); err != nil {
+		return nil, err
+	}
+	reply, err := readMessage(br)
+	if err != nil {
+		return nil, err
+	}
+	if responseTo(reply) != requestID(msg) {
+		// Replies no longer line up with requests; the connection is useless.
+		return nil, fmt.Errorf("%w: reply to %d, expected %d", errMalformed, responseTo(reply), requestID(msg))
+	}
+	return reply, nil
+}
+
+func (f *front) logClosed(side string, client net.Conn, err error) {
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+		f.log.Debug("connection closed", "side", side, "remote", client.RemoteAddr())
+		return
+	}
+	f.log.Debug("connection closed", "side", side, "remote", client.RemoteAddr(), "err", err)
+}
+
+// dbLocks is a lazily filled map of per-database mutexes. Entries are
+// reference-counted and dropped when unused, because test runs create many
+// short-lived databases.
+type dbLocks struct {
+	mu sync.Mutex
+	m  map[string]*dbLock
+}
+
+type dbLock struct {
+	sync.Mutex
+	refs int // holders plus waiters, guarded by dbLocks.mu
+}
+
+// lock blocks until db's lock is held and returns its unlock function.
+func (l *dbLocks) lock(db string) (unlock func()) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[string]*dbLock)
+	}
+	e := l.m[db]
+	if e == nil {
+		e = &dbLock{}
+		l.m[db] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+
+	e.Lock()
+	return func() {
+		e.Unlock()
+		l.mu.Lock()
+		e.refs--
+		if e.refs == 0 {
+			delete(l.m, db)
+		}
+		l.mu.Unlock()
+	}
+}

@@ -1,0 +1,46 @@
+"""The store keeps MongoDB's single-document atomicity, which every service's compare-and-set relies on.
+
+FerretDB 1.24 alone applies an update as read, change in Go, write back, so
+concurrent guarded updates of one document all "win" and increments are lost;
+the local launcher's front (deploy/local/ferretdb/front.go) serializes those
+commands per database. On a real MongoDB these hold by design.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pymongo import AsyncMongoClient, ReturnDocument
+
+from deploy.local.stack import Stack
+
+Mongo = AsyncMongoClient[dict[str, Any]]
+
+
+async def test_concurrent_guarded_updates_of_one_document_respect_the_guard(mongo: Mongo, stack: Stack) -> None:
+    counters = mongo[f"{stack.config.database_prefix}store_probe"]["counters"]
+    await counters.insert_one({"_id": "limit", "n": 0})
+
+    async def take_one() -> int:
+        result = await counters.update_one({"_id": "limit", "n": {"$lt": 10}}, {"$inc": {"n": 1}})
+        return result.modified_count
+
+    taken = await asyncio.gather(*(take_one() for _ in range(50)))
+    assert sum(taken) == 10
+    assert (await counters.find_one({"_id": "limit"}) or {})["n"] == 10
+
+
+async def test_concurrent_find_and_modify_increments_are_never_lost(mongo: Mongo, stack: Stack) -> None:
+    counters = mongo[f"{stack.config.database_prefix}store_probe"]["counters"]
+    await counters.insert_one({"_id": "hits", "n": 0})
+
+    async def hit() -> int:
+        doc = await counters.find_one_and_update(
+            {"_id": "hits"}, {"$inc": {"n": 1}}, return_document=ReturnDocument.AFTER
+        )
+        return int(doc["n"])
+
+    seen = await asyncio.gather(*(hit() for _ in range(50)))
+    assert sorted(seen) == list(range(1, 51))  # each caller saw its own increment applied
+    assert (await counters.find_one({"_id": "hits"}) or {})["n"] == 50
