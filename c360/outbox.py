@@ -24,6 +24,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from c360 import metrics, tracing
+from c360.idle_backoff import IdleBackoff
 from c360.kafka.publisher import KafkaPublisher
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
+        backoff = IdleBackoff(self._sweep_interval)
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=max(0.0, next_sweep - loop.time()))
@@ -111,8 +113,9 @@ class OutboxRelay:
                     await self.flush(doc_id)
                 if loop.time() >= next_sweep:
                     # Sweeps find what a crash or another instance left behind; nudges do the prompt work.
-                    next_sweep = loop.time() + self._sweep_interval
-                    await self.sweep()
+                    next_sweep = loop.time() + self._sweep_interval  # also the pace after a failed sweep
+                    found = await self.sweep()
+                    next_sweep = loop.time() + backoff.next_wait(found > 0)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from customer360.events.v1.coupons_events_pb2 import CouponLapsed
 
+from c360.idle_backoff import IdleBackoff
 from services.coupons.adapters.mongo_coupon_changes import MongoCouponChanges
 from services.coupons.adapters.mongo_coupons import MongoCouponRepository
 from services.coupons.app.change_coupon import ChangeCoupon
@@ -55,10 +56,11 @@ class LapseSchedule:
     interval_seconds: float
 
     async def run(self, stop: asyncio.Event) -> None:
+        backoff = IdleBackoff(self.interval_seconds)  # idle runs scan for nothing: run them less often
         while not stop.is_set():
-            await self.changes.recover()
+            recovered = await self.changes.recover()
             count = await self.lapse()
             if count:
                 log.info("lapsed coupons", extra={"fields": {"count": count}})
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.interval_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=backoff.next_wait(bool(recovered or count)))

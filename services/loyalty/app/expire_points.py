@@ -44,9 +44,10 @@ class ExpirePoints:
                     )
                 )
                 expired += 1
-        for customer_id in await self.accounts.due_for_tier_review(now, BATCH):
+        reviewed = await self.accounts.due_for_tier_review(now, BATCH)
+        for customer_id in reviewed:
             await self.accounts.review_tier(customer_id)
-        return expired
+        return expired + len(reviewed)
 
     async def run(self, stop: asyncio.Event) -> None:
         await periodically(self.run_once, self.interval_seconds, stop)

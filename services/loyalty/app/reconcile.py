@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from c360.idle_backoff import IdleBackoff
 from services.loyalty.app.ports import LedgerRepository, PurchaseRepository
 from services.loyalty.app.post_points import PostPoints
 from services.loyalty.app.transfer_purchase import TransferPurchase
@@ -47,13 +48,16 @@ class Reconciler:
 
 
 async def periodically(job: Callable[[], Awaitable[object]], interval_seconds: float, stop: asyncio.Event) -> None:
-    """Runs `job` every interval until stop; a failed run is logged and tried again next time."""
+    """Runs `job` every interval until stop, less often while it finds nothing (a truthy result is work);
+    a failed run is logged and tried again next time."""
+    backoff = IdleBackoff(interval_seconds)
     while not stop.is_set():
+        found_work = True
         try:
-            await job()
+            found_work = bool(await job())
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("background job failed; will retry")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+            await asyncio.wait_for(stop.wait(), timeout=backoff.next_wait(found_work))
