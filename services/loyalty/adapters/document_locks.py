@@ -3,8 +3,9 @@
 FerretDB 1.24 (SQLite) applies an update as read, modify, write back without isolating
 the three, so two concurrent updates of one document (two compare-and-sets, or a write
 and an outbox clear) can lose one of them. Every writer of an account, OTP or purchase
-transfer in this process takes the document's lock first. MongoDB does not need it;
-writers in other processes are not covered, so run one loyalty instance on FerretDB.
+transfer in this process takes the document's lock first. MongoDB does not need it, and
+nor does the local launcher's FerretDB, whose front serializes updates across processes
+(deploy/local/ferretdb/front.go); it stays for a bare FerretDB, within one instance.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ without isolating the three, so two concurrent updates of one document can
 lose one of them: an outbox pop racing an edit silently restored the record
 as it was before the edit. MongoDB does not need this; on FerretDB it makes
 every writer of this process (edits, the outbox relay, imports) take turns.
-Writers in other processes are not covered: run one profile instance on FerretDB.
+The local launcher's FerretDB serializes updates itself (deploy/local/ferretdb/front.go),
+across processes too; these locks stay for a bare FerretDB, within one instance.
 """
 
 from __future__ import annotations
