@@ -70,6 +70,20 @@ async def test_email_from_a_template_arrives_at_the_smtp_server_with_its_variabl
     assert "your order ORD-77 is ready" in mails[0].get_payload()
 
 
+async def test_an_email_the_smtp_server_refuses_for_good_is_failed_with_the_servers_reply(
+    gateway: GraphQLClient, message_providers: ProviderDoubles
+) -> None:
+    email = f"reject.{key()[:8]}@example.com"
+    customer_id, _ = await registered(gateway, email=email)
+
+    reply = await send(gateway, customer_id, "EMAIL", key(), body="We could not reach you")
+
+    assert reply["userErrors"] == []
+    failed = await status_becomes(gateway, customer_id, reply["message"]["id"], "FAILED")
+    assert "mailbox unavailable" in (failed["failureReason"] or "")
+    assert message_providers.mailbox.to(email) == []
+
+
 async def test_push_goes_to_the_linked_token_and_lands_in_the_inbox_which_can_be_marked_read(
     gateway: GraphQLClient, message_providers: ProviderDoubles, partner_producer: AIOKafkaProducer, stack: Stack
 ) -> None:
