@@ -31,6 +31,7 @@ type front struct {
 	dial  func() (net.Conn, error) // a new connection to FerretDB
 	log   *slog.Logger
 	locks dbLocks
+	slow  time.Duration // log commands slower than this; 0 logs none
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{} // client and backend connections, closed on shutdown
@@ -165,6 +166,9 @@ func (f *front) relay(client net.Conn) {
 // database's lock throughout for serialized commands. The lock is released
 // before the reply goes to the client, so a slow client cannot hold it.
 func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req request) ([]byte, error) {
+	if f.slow > 0 {
+		defer f.logIfSlow(req, time.Now())
+	}
 	if req.serialized() {
 		unlock := f.locks.lock(req.db)
 		defer unlock()
@@ -181,6 +185,14 @@ func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req re
 		return nil, fmt.Errorf("%w: reply to %d, expected %d", errMalformed, responseTo(reply), requestID(msg))
 	}
 	return reply, nil
+}
+
+// logIfSlow reports a command that took longer than the slow threshold (lock wait included),
+// so the queries that make a FerretDB scan its collections can be found.
+func (f *front) logIfSlow(req request, start time.Time) {
+	if took := time.Since(start); took >= f.slow {
+		f.log.Warn("slow command", "command", req.command, "collection", req.collection, "db", req.db, "ms", took.Milliseconds())
+	}
 }
 
 func (f *front) logClosed(side string, client net.Conn, err error) {

@@ -15,6 +15,7 @@
 //	-listen-addr  C360_FERRETDB_LISTEN_ADDR  (default 127.0.0.1:27017)
 //	-data-dir     C360_FERRETDB_DATA_DIR     (default ./ferretdb-data)
 //	-log-level    C360_FERRETDB_LOG_LEVEL    (debug|info|warn|error, default info)
+//	-slow-ms      C360_FERRETDB_SLOW_MS      (log commands at least this slow; default 0, none)
 package main
 
 import (
@@ -28,8 +29,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -41,6 +44,13 @@ const ferretDBVersion = "v1.24.2"
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
+	}
+	return def
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
 	}
 	return def
 }
@@ -69,6 +79,8 @@ func run() error {
 		"directory for SQLite database files (created if missing)")
 	logLevel := flag.String("log-level", envOr("C360_FERRETDB_LOG_LEVEL", "info"),
 		"log level: debug, info, warn, error")
+	slowMS := flag.Int("slow-ms", envInt("C360_FERRETDB_SLOW_MS", 0),
+		"log commands that take at least this many milliseconds (0: none)")
 	showVersion := flag.Bool("version", false, "print version and exit")
 	flag.Parse()
 
@@ -125,6 +137,7 @@ func run() error {
 		return err
 	}
 	fr := newFront(func() (net.Conn, error) { return net.Dial("tcp", backend.Host) }, logger)
+	fr.slow = time.Duration(*slowMS) * time.Millisecond
 	go func() { done <- fr.serve(ctx, ln) }()
 	logger.Info("listening", "uri", "mongodb://"+ln.Addr().String()+"/", "ferretdb", backend.Host)
 

@@ -67,6 +67,7 @@ type request struct {
 	moreToCome bool   // OP_MSG flag: the client expects no reply
 	command    string // OP_MSG only: first key of the body document
 	db         string // OP_MSG only, and only for serialized commands: the $db field
+	collection string // OP_MSG only, when the command's first value names one
 }
 
 // serializedCommands are FerretDB 1.24's read-modify-write commands: each queries
@@ -125,6 +126,9 @@ func parseRequest(msg []byte) (request, error) {
 		return req, fmt.Errorf("%w: OP_MSG body has no command", errMalformed)
 	}
 	req.command = first.Key()
+	if coll, ok := first.Value().StringValueOK(); ok {
+		req.collection = coll // find, update, aggregate, ...: the collection they work on
+	}
 	if !req.serialized() {
 		return req, nil
 	}
