@@ -9,6 +9,7 @@ themselves further by using fresh customers (random mobiles).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import uuid
@@ -47,13 +48,14 @@ def message_providers() -> Iterator[ProviderDoubles]:
     doubles.stop()
 
 
-@pytest.fixture(scope="session")
-def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextlib.contextmanager
+def running_stack(infra: Any, message_providers: ProviderDoubles, label: str = "") -> Iterator[Stack]:
+    """A whole stack of its own (prefixes, ports, logs) on the shared infra, its databases dropped after."""
     run_id = uuid.uuid4().hex[:8]
     config = StackConfig.on_free_ports(
         kafka_bootstrap=infra.kafka_bootstrap,
         mongodb_uri=infra.mongodb_uri,
-        log_dir=REPO / ".run" / "test-logs" / run_id,
+        log_dir=REPO / ".run" / "test-logs" / f"{label}{run_id}",
         topic_prefix=f"t{run_id}.",
         database_prefix=f"t{run_id}_",
         extra_env={
@@ -80,6 +82,12 @@ def stack(infra: Any, message_providers: ProviderDoubles, tmp_path_factory: pyte
     finally:
         running.stop()
         drop_databases(config.mongodb_uri, config.database_prefix)
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Any, message_providers: ProviderDoubles) -> Iterator[Stack]:
+    with running_stack(infra, message_providers) as running:
+        yield running
 
 
 def drop_databases(mongodb_uri: str, prefix: str) -> None:

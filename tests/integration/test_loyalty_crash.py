@@ -7,20 +7,30 @@ import asyncio
 import json
 import random
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from deploy.local.stack import Stack
-from tests.integration.conftest import GraphQLClient, eventually
+from tests.integration.conftest import GraphQLClient, eventually, running_stack
 from tests.integration.loyalty_support import assert_ledger_matches_balance, purchase
 from tests.integration.profile_support import register
+from tests.integration.provider_doubles import ProviderDoubles
 
 Mongo = AsyncMongoClient[dict[str, Any]]
 CUSTOMERS = 20
 EVENTS = 2000
 DUPLICATES = EVENTS // 10
+
+
+@pytest.fixture(scope="module")
+def stack(infra: Any, message_providers: ProviderDoubles) -> Iterator[Stack]:
+    """A stack of its own: its thousands of purchases (and a killed process) stay out of the other tests' way."""
+    with running_stack(infra, message_providers, label="crash-") as running:
+        yield running
 
 
 async def test_killing_loyalty_mid_stream_loses_and_doubles_nothing(

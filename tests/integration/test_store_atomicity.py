@@ -44,3 +44,16 @@ async def test_concurrent_find_and_modify_increments_are_never_lost(mongo: Mongo
     seen = await asyncio.gather(*(hit() for _ in range(50)))
     assert sorted(seen) == list(range(1, 51))  # each caller saw its own increment applied
     assert (await counters.find_one({"_id": "hits"}) or {})["n"] == 50
+
+
+async def test_concurrent_updates_by_id_of_one_document_all_apply_while_other_documents_proceed(
+    mongo: Mongo, stack: Stack
+) -> None:
+    counters = mongo[f"{stack.config.database_prefix}store_probe"]["spread_counters"]
+    await counters.insert_many([{"_id": f"doc-{n}", "n": 0} for n in range(5)])
+
+    async def bump(doc_id: str) -> None:
+        await counters.update_one({"_id": doc_id}, {"$inc": {"n": 1}})
+
+    await asyncio.gather(*(bump(f"doc-{i % 5}") for i in range(100)))
+    assert [d["n"] async for d in counters.find({}).sort("_id")] == [20] * 5

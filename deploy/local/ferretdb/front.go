@@ -1,14 +1,15 @@
 package main
 
 // The front: a per-connection relay in front of FerretDB that serializes
-// FerretDB's non-atomic read-modify-write commands per database.
+// FerretDB's non-atomic read-modify-write commands per collection (per document
+// where the command names its documents by _id).
 //
 // Why: FerretDB 1.24's update/findAndModify/delete read the matching documents,
 // change them in Go and write them back by _id without re-checking the filter,
 // so concurrent compare-and-set updates all "win" and concurrent $inc's are
 // lost. Our services rely on MongoDB's single-document atomicity, so the front
-// runs those commands one at a time per database; reads and inserts stay
-// concurrent.
+// runs those commands one at a time per document they name by _id, and one at a
+// time per collection otherwise; reads and inserts stay concurrent.
 //
 // Each client connection gets its own backend connection. Drivers keep one
 // request in flight per connection and FerretDB answers every message with
@@ -23,6 +24,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -30,7 +33,7 @@ import (
 type front struct {
 	dial  func() (net.Conn, error) // a new connection to FerretDB
 	log   *slog.Logger
-	locks dbLocks
+	locks writeLocks
 	slow  time.Duration // log commands slower than this; 0 logs none
 
 	mu     sync.Mutex
@@ -163,14 +166,14 @@ func (f *front) relay(client net.Conn) {
 }
 
 // roundTrip forwards one request and reads FerretDB's reply, holding the
-// database's lock throughout for serialized commands. The lock is released
+// command's write locks throughout for serialized commands. The lock is released
 // before the reply goes to the client, so a slow client cannot hold it.
 func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req request) ([]byte, error) {
 	if f.slow > 0 {
 		defer f.logIfSlow(req, time.Now())
 	}
 	if req.serialized() {
-		unlock := f.locks.lock(req.db)
+		unlock := f.locks.lock(req.db, req.collection, req.docIDs)
 		defer unlock()
 	}
 	if _, err := backend.Write(msg); err != nil {
@@ -203,41 +206,89 @@ func (f *front) logClosed(side string, client net.Conn, err error) {
 	f.log.Debug("connection closed", "side", side, "remote", client.RemoteAddr(), "err", err)
 }
 
-// dbLocks is a lazily filled map of per-database mutexes. Entries are
-// reference-counted and dropped when unused, because test runs create many
-// short-lived databases.
-type dbLocks struct {
-	mu sync.Mutex
-	m  map[string]*dbLock
+// writeLocks serializes FerretDB's read-modify-write commands per collection.
+// A command whose every statement is confined to one document by _id holds the
+// collection shared and those documents exclusively, so writes to different
+// documents still run side by side; any other holds the whole collection.
+// Entries are reference-counted and dropped when unused, because test runs
+// create many short-lived databases.
+type writeLocks struct {
+	mu    sync.Mutex
+	colls map[string]*collectionLock
 }
 
-type dbLock struct {
+type collectionLock struct {
+	sync.RWMutex
+	refs int // holders plus waiters, guarded by writeLocks.mu
+	docs map[string]*documentLock
+}
+
+type documentLock struct {
 	sync.Mutex
-	refs int // holders plus waiters, guarded by dbLocks.mu
+	refs int // guarded by writeLocks.mu
 }
 
-// lock blocks until db's lock is held and returns its unlock function.
-func (l *dbLocks) lock(db string) (unlock func()) {
+// lock blocks until the command may run and returns its unlock function;
+// ids nil means the whole collection.
+func (l *writeLocks) lock(db, collection string, ids []string) (unlock func()) {
+	key := db + "\x00" + collection
+	if ids != nil {
+		ids = sortedUnique(ids) // one order for every holder: no two wait on each other
+	}
 	l.mu.Lock()
-	if l.m == nil {
-		l.m = make(map[string]*dbLock)
+	if l.colls == nil {
+		l.colls = make(map[string]*collectionLock)
 	}
-	e := l.m[db]
-	if e == nil {
-		e = &dbLock{}
-		l.m[db] = e
+	c := l.colls[key]
+	if c == nil {
+		c = &collectionLock{docs: make(map[string]*documentLock)}
+		l.colls[key] = c
 	}
-	e.refs++
+	c.refs++
+	docs := make([]*documentLock, len(ids))
+	for i, id := range ids {
+		d := c.docs[id]
+		if d == nil {
+			d = &documentLock{}
+			c.docs[id] = d
+		}
+		d.refs++
+		docs[i] = d
+	}
 	l.mu.Unlock()
 
-	e.Lock()
+	if ids == nil {
+		c.Lock()
+	} else {
+		c.RLock()
+		for _, d := range docs {
+			d.Lock()
+		}
+	}
 	return func() {
-		e.Unlock()
+		if ids == nil {
+			c.Unlock()
+		} else {
+			for i := len(docs) - 1; i >= 0; i-- {
+				docs[i].Unlock()
+			}
+			c.RUnlock()
+		}
 		l.mu.Lock()
-		e.refs--
-		if e.refs == 0 {
-			delete(l.m, db)
+		for i, d := range docs {
+			if d.refs--; d.refs == 0 {
+				delete(c.docs, ids[i])
+			}
+		}
+		if c.refs--; c.refs == 0 {
+			delete(l.colls, key)
 		}
 		l.mu.Unlock()
 	}
+}
+
+func sortedUnique(ids []string) []string {
+	out := append([]string(nil), ids...)
+	sort.Strings(out)
+	return slices.Compact(out)
 }

@@ -8,11 +8,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 
+	"go.mongodb.org/mongo-driver/bson/bsontype"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
@@ -68,6 +70,10 @@ type request struct {
 	command    string // OP_MSG only: first key of the body document
 	db         string // OP_MSG only, and only for serialized commands: the $db field
 	collection string // OP_MSG only, when the command's first value names one
+	// For serialized commands: the _id keys of the documents they change when every
+	// statement's filter is {_id: <string or ObjectId>}; nil means any document of
+	// the collection (the whole collection is locked).
+	docIDs []string
 }
 
 // serializedCommands are FerretDB 1.24's read-modify-write commands: each queries
@@ -116,7 +122,7 @@ func parseRequest(msg []byte) (request, error) {
 	if flags&flagChecksumPresent != 0 {
 		end -= 4 // CRC-32C trails the sections
 	}
-	body, err := opMsgBody(msg[headerLen+4 : end])
+	body, sequences, err := opMsgSections(msg[headerLen+4 : end])
 	if err != nil {
 		return req, err
 	}
@@ -141,39 +147,132 @@ func parseRequest(msg []byte) (request, error) {
 		return req, fmt.Errorf("%w: %s with non-string $db", errMalformed, req.command)
 	}
 	req.db = db
+	req.docIDs = changedIDs(req.command, body, sequences)
 	return req, nil
 }
 
-// opMsgBody returns the single kind-0 section (the command document) of an
-// OP_MSG's sections, skipping kind-1 document sequences (e.g. the `updates`
-// array pymongo sends out of line), which may come before or after it.
-func opMsgBody(sections []byte) (bsoncore.Document, error) {
+// changedIDs returns the _id keys every statement of a serialized command is
+// confined to, or nil when any statement may touch other documents.
+func changedIDs(command string, body bsoncore.Document, sequences map[string][]bsoncore.Document) []string {
+	var filters []bsoncore.Document
+	switch command {
+	case "findAndModify", "findandmodify":
+		q, ok := body.Lookup("query").DocumentOK()
+		if !ok {
+			return nil
+		}
+		filters = append(filters, q)
+	case "update", "delete":
+		name := command + "s" // "updates" / "deletes": in the body, or sent out of line
+		statements := sequences[name]
+		if arr, ok := body.Lookup(name).ArrayOK(); ok {
+			values, err := arr.Values()
+			if err != nil {
+				return nil
+			}
+			for _, v := range values {
+				d, ok := v.DocumentOK()
+				if !ok {
+					return nil
+				}
+				statements = append(statements, d)
+			}
+		}
+		for _, st := range statements {
+			q, ok := st.Lookup("q").DocumentOK()
+			if !ok {
+				return nil
+			}
+			filters = append(filters, q)
+		}
+	}
+	if len(filters) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(filters))
+	for _, q := range filters {
+		id, ok := exactID(q)
+		if !ok {
+			return nil
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// exactID returns a key for a filter of the form {_id: <string or ObjectId>}.
+func exactID(filter bsoncore.Document) (string, bool) {
+	elems, err := filter.Elements()
+	if err != nil || len(elems) != 1 || elems[0].Key() != "_id" {
+		return "", false
+	}
+	v := elems[0].Value()
+	switch v.Type {
+	case bsontype.String, bsontype.ObjectID:
+		return string(byte(v.Type)) + string(v.Data), true
+	default:
+		return "", false
+	}
+}
+
+// opMsgSections returns the single kind-0 section (the command document) of an
+// OP_MSG and its kind-1 document sequences by identifier (e.g. the `updates`
+// pymongo sends out of line), which may come before or after it.
+func opMsgSections(sections []byte) (bsoncore.Document, map[string][]bsoncore.Document, error) {
 	var body bsoncore.Document
+	var sequences map[string][]bsoncore.Document
 	for len(sections) > 0 {
 		kind := sections[0]
 		sections = sections[1:]
 		if len(sections) < 4 {
-			return nil, fmt.Errorf("%w: truncated section", errMalformed)
+			return nil, nil, fmt.Errorf("%w: truncated section", errMalformed)
 		}
 		size := int(int32(binary.LittleEndian.Uint32(sections[:4]))) // includes itself
 		if size < 5 || size > len(sections) {
-			return nil, fmt.Errorf("%w: section size %d", errMalformed, size)
+			return nil, nil, fmt.Errorf("%w: section size %d", errMalformed, size)
 		}
 		switch kind {
 		case 0:
 			if body != nil {
-				return nil, fmt.Errorf("%w: two body sections", errMalformed)
+				return nil, nil, fmt.Errorf("%w: two body sections", errMalformed)
 			}
 			body = bsoncore.Document(sections[:size])
 		case 1:
-			// document sequence: int32 size, cstring identifier, documents; not needed here
+			id, docs, err := documentSequence(sections[4:size])
+			if err != nil {
+				return nil, nil, err
+			}
+			if sequences == nil {
+				sequences = make(map[string][]bsoncore.Document)
+			}
+			sequences[id] = append(sequences[id], docs...)
 		default:
-			return nil, fmt.Errorf("%w: section kind %d", errMalformed, kind)
+			return nil, nil, fmt.Errorf("%w: section kind %d", errMalformed, kind)
 		}
 		sections = sections[size:]
 	}
 	if body == nil {
-		return nil, fmt.Errorf("%w: OP_MSG without body", errMalformed)
+		return nil, nil, fmt.Errorf("%w: OP_MSG without body", errMalformed)
 	}
-	return body, nil
+	return body, sequences, nil
+}
+
+// documentSequence splits a kind-1 section's payload: a cstring identifier, then documents.
+func documentSequence(payload []byte) (string, []bsoncore.Document, error) {
+	nul := bytes.IndexByte(payload, 0)
+	if nul < 0 {
+		return "", nil, fmt.Errorf("%w: sequence without identifier", errMalformed)
+	}
+	id := string(payload[:nul])
+	rest := payload[nul+1:]
+	var docs []bsoncore.Document
+	for len(rest) > 0 {
+		doc, remaining, ok := bsoncore.ReadDocument(rest)
+		if !ok {
+			return "", nil, fmt.Errorf("%w: truncated document in sequence %q", errMalformed, id)
+		}
+		docs = append(docs, doc)
+		rest = remaining
+	}
+	return id, docs, nil
 }
