@@ -51,12 +51,14 @@ class ConsumerLoop:
         bootstrap: str,
         group_id: str,
         topics: list[str],
-        handler: RecordHandler,
         dead_letters: KafkaPublisher,
+        handler: RecordHandler | None = None,
         batch_handler: BatchHandler | None = None,
         max_batch: int = 500,
         max_backoff_seconds: float = 5.0,
     ) -> None:
+        if (handler is None) == (batch_handler is None):
+            raise ValueError("a consumer takes records one at a time (handler) or in batches (batch_handler)")
         self._topics = topics
         self._handler = handler
         self._batch_handler = batch_handler
@@ -162,6 +164,7 @@ class ConsumerLoop:
             try:
                 trace_parent = tracing.kafka_trace_headers(record.headers)
                 with tracing.span_from_headers(f"process {record.topic}", trace_parent, tracing.SpanKind.CONSUMER):
+                    assert self._handler is not None
                     await self._handler(record)
                 metrics.CONSUMER_PROCESSED.labels(self._group_id, record.topic).inc()
                 return

@@ -143,7 +143,6 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
             bootstrap=infra.kafka_bootstrap,
             group_id=group,
             topics=[infra.topic(topics.PURCHASES)],
-            handler=_unused_record_handler,
             batch_handler=PurchaseBatchConsumer(record_purchases, purchase_schema_check()),
             dead_letters=publisher,
         ),
@@ -191,7 +190,3 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
         workers,
         servicer,
     )
-
-
-async def _unused_record_handler(record: Any) -> None:
-    raise RuntimeError("the purchases consumer works in batches")

@@ -131,7 +131,7 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
         bootstrap=infra.kafka_bootstrap,
         group_id=infra.consumer_group("profile"),
         topics=[infra.topic(t) for t in CONSUMED_TOPICS],
-        handler=DomainEventsConsumer(timeline_use_case, ForeignEventReactions(details, notes)),
+        batch_handler=DomainEventsConsumer(timeline_use_case, ForeignEventReactions(details, notes)),
         dead_letters=publisher,
     )
     return ProfileService(

@@ -6,13 +6,14 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
-from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
+from c360.outbox import OutboxRelay, outbox_fields
 from services.profile.adapters.pages import before_cursor, cursor_of
 from services.profile.domain.timeline import TimelineEntry
 
 Document = dict[str, Any]
+DUPLICATE_KEY = 11000
 
 
 class MongoTimeline:
@@ -23,20 +24,30 @@ class MongoTimeline:
         await self.collection.create_index([("customer_id", 1), ("occurred_at", DESCENDING)], name="customer_time")
         await OutboxRelay.ensure_indexes(self.collection)
 
-    async def add(self, entry: TimelineEntry, events: list[OutboxRecord]) -> bool:
-        """False when this event is already in the timeline (a redelivery)."""
-        doc = {
-            "_id": entry.id,
-            "customer_id": entry.customer_id,
-            "type": entry.type,
-            "occurred_at": entry.occurred_at,
-            "summary": entry.summary,
-        }
+    async def add_many(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+        """The entries this call stored: those already there (a redelivery) are left out."""
+        docs = [
+            {
+                "_id": e.id,
+                "customer_id": e.customer_id,
+                "type": e.type,
+                "occurred_at": e.occurred_at,
+                "summary": e.summary,
+                **outbox_fields([]),
+            }
+            for e in entries
+        ]
+        if not docs:
+            return []
         try:
-            await self.collection.insert_one({**doc, **outbox_fields(events)})
-        except DuplicateKeyError:
-            return False
-        return True
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            present = {docs[e["index"]]["_id"] for e in errors}
+            return [e for e in entries if e.id not in present]
+        return entries
 
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]:
         query: Document = {"customer_id": customer_id}

@@ -1,7 +1,8 @@
 """The activity timeline, fed by every service's events; and the reactions profile has to others' events.
 
 Idempotent by event id: the entry's id is the event's, so a redelivery adds
-nothing and publishes nothing. Each new entry is also published on
+nothing and publishes nothing. A whole fetch is projected with one bulk insert:
+an import of many customers floods this consumer with their registrations. Each new entry is also published on
 `profile.timeline` for the live subscription, right after it is stored: a live
 feed, so a crash between the two costs a live viewer one entry (the timeline
 query still has it) rather than an outbox update per entry.
@@ -9,6 +10,7 @@ query still has it) rather than an outbox update per entry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC
@@ -19,7 +21,6 @@ from customer360.profile.v1 import profile_pb2
 
 from c360.errors import DomainError
 from c360.events import new_envelope, timestamp, unpack
-from c360.outbox import OutboxRecord
 from services.profile.app.details import RecordDetails
 from services.profile.app.timeline_summaries import summarise
 from services.profile.domain.timeline import TimelineEntry
@@ -29,7 +30,10 @@ MAX_PAGE = 100
 
 
 class TimelineStore(Protocol):
-    async def add(self, entry: TimelineEntry, events: list[OutboxRecord]) -> bool: ...
+    async def add_many(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+        """Stores the entries not stored yet, and returns those."""
+        ...
+
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]: ...
 
 
@@ -61,15 +65,25 @@ class Timeline:
     live: LivePublisher
     live_topic: str
 
-    async def project(self, envelope: events_pb2.EventEnvelope) -> None:
-        summary = summarise(envelope) if envelope.customer_id else None
-        if summary is None:
+    async def project(self, envelopes: list[events_pb2.EventEnvelope]) -> None:
+        """A whole fetch at once: one bulk insert, then the new entries on the live feed."""
+        actors: dict[str, str] = {}
+        entries: dict[str, TimelineEntry] = {}
+        for envelope in envelopes:
+            summary = summarise(envelope) if envelope.customer_id else None
+            if summary is None:
+                continue
+            occurred_at = envelope.occurred_at.ToDatetime(tzinfo=UTC)
+            entry = TimelineEntry(envelope.event_id, envelope.customer_id, summary[0], occurred_at, summary[1])
+            entries[entry.id], actors[entry.id] = entry, envelope.actor
+        if not entries:
             return
-        occurred_at = envelope.occurred_at.ToDatetime(tzinfo=UTC)
-        entry = TimelineEntry(envelope.event_id, envelope.customer_id, summary[0], occurred_at, summary[1])
-        if await self.entries.add(entry, []):
-            live = new_envelope(entry.customer_id, "profile", entry_added(entry), actor=envelope.actor)
-            await self.live.publish(self.live_topic, entry.customer_id, live.SerializeToString())
+        added = await self.entries.add_many(list(entries.values()))
+        await asyncio.gather(*(self._publish_live(entry, actors[entry.id]) for entry in added))
+
+    async def _publish_live(self, entry: TimelineEntry, actor: str) -> None:
+        live = new_envelope(entry.customer_id, "profile", entry_added(entry), actor=actor)
+        await self.live.publish(self.live_topic, entry.customer_id, live.SerializeToString())
 
     async def pages(self, queries: list[tuple[str, int, str]]) -> list[tuple[list[TimelineEntry], str]]:
         return [await self.entries.page(c, max(1, min(size or 20, MAX_PAGE)), after) for c, size, after in queries]
