@@ -35,13 +35,14 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(VENV)/bin/pytest tests/integration
 
+# `make bench BENCH_ARGS="--customers 5000 --publish docs/benchmarks"`: sizes are options (python -m bench --help).
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 bench-quick: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
-	$(PY) -m bench --quick
+	$(PY) -m bench --quick $(BENCH_ARGS)
 
 gen: $(STAMP)
 	$(PY) proto/generate.py

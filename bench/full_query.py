@@ -20,7 +20,7 @@ from graphql import (
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "gateway" / "schema.graphql"
 PAGE = 20
-MAX_DEPTH = 5
+MAX_DEPTH = 6  # deep enough for each coupon's campaign
 
 
 def _arguments(field: GraphQLField) -> str | None:

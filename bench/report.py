@@ -46,3 +46,51 @@ def bar_plot(values: dict[str, float], path: Path, title: str, unit: str) -> Non
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def grouped_bars(groups: dict[str, dict[str, float]], path: Path, title: str, unit: str) -> None:
+    """One cluster of bars per group (e.g. per process: idle and peak RSS)."""
+    names = list(groups)
+    series = list(dict.fromkeys(k for values in groups.values() for k in values))
+    width = 0.8 / max(len(series), 1)
+    figure, axis = plt.subplots(figsize=(8, 3.8))
+    for n, label in enumerate(series):
+        xs = [i + n * width for i in range(len(names))]
+        axis.bar(xs, [groups[g].get(label, 0.0) for g in names], width=width, label=label)
+    axis.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(names))], names)
+    axis.set(title=title, ylabel=unit)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def cdf_plot(curves: dict[str, list[float]], path: Path, title: str, unit: str, limit: float | None = None) -> None:
+    """Cumulative share of values up to x, one line per label."""
+    figure, axis = plt.subplots(figsize=(7, 3.5))
+    for label, values in curves.items():
+        ordered = sorted(values)
+        if ordered:
+            axis.plot(ordered, [(i + 1) / len(ordered) for i in range(len(ordered))], label=label)
+    if limit is not None:
+        axis.axvline(limit, color="red", linestyle="--", label=f"target {limit:g} {unit}")
+    axis.legend(fontsize=8)
+    axis.set(title=title, xlabel=unit, ylabel="share of events", xscale="log")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def by_first_plot(runs: list[Run], path: Path, title: str) -> None:
+    """Latency against the page size `first` (labels `first=N`), one line per concurrency."""
+    figure, axis = plt.subplots(figsize=(7, 3.5))
+    for level in sorted({r.concurrency for r in runs}):
+        mine = sorted((r for r in runs if r.concurrency == level), key=lambda r: int(r.label.split("=")[1]))
+        firsts = [int(r.label.split("=")[1]) for r in mine]
+        axis.plot(firsts, [r.p(0.5) * 1000 for r in mine], marker="o", label=f"concurrency {level} p50")
+        axis.plot(firsts, [r.p(0.99) * 1000 for r in mine], linestyle="--", label=f"concurrency {level} p99")
+    axis.set(title=title, xlabel="first", ylabel="ms")
+    axis.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

@@ -1,7 +1,10 @@
 """Seeds customers and purchases through the services' own write paths.
 
-Customers: the profile service's RegisterCustomer RPC (validation, unique
-indexes, outbox, CustomerRegistered -> loyalty account), many in flight at once.
+Customers: the profile service's bulk path, ImportCustomers (a CSV of N rows:
+validation, unique indexes, staged CustomerRegistered events -> loyalty
+accounts); their ids are read back from the profile store by first name. The
+one-by-one RegisterCustomer RPC (`seed_customers`) seeds the few customers the
+lag scenario tracks.
 Purchases: partner events on the `purchases` Kafka topic, exactly as a POS would
 publish them, Zipf-distributed over customers, categories and stores; they go
 through the full loyalty ingestion (dedupe, ledger, account, metrics).
@@ -12,14 +15,23 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import tempfile
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from customer360.profile.v1 import profile_pb2, profile_pb2_grpc
+from pymongo import AsyncMongoClient
 
+from bench.scenarios.csv_import import import_file, write_csv
 from c360.grpc_client import open_channel
+from deploy.local.stack import Stack
+
+SEED_NAME = "Bench"  # the first-name prefix the search scenario looks for
 
 CATEGORIES = ["Coffee", "Bakery", "Dairy", "Snacks", "Beverages", "Produce", "Frozen", "Household", "Beauty", "Toys"]
 STORES = [f"JKT-{n:02d}" for n in range(1, 41)]
@@ -33,8 +45,44 @@ def zipf_index(size: int, rng: random.Random, exponent: float = 1.1) -> int:
             return value
 
 
-async def seed_customers(profile_address: str, count: int, concurrency: int = 32) -> list[tuple[str, str]]:
-    """(customer id, mobile) of `count` new customers."""
+async def import_customers(stack: Stack, count: int) -> list[tuple[str, str]]:
+    """(customer id, mobile) of `count` customers imported in one CSV."""
+    channel = open_channel(stack.config.address("profile"))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "seed.csv"
+            write_csv(path, count, first_name=SEED_NAME, mobile_prefix="+62812")
+            await import_file(profile_pb2_grpc.ProfileServiceStub(channel), path)
+    finally:
+        await channel.close()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.config.mongodb_uri)
+    try:
+        found = client[f"{stack.config.database_prefix}profile"]["customers"].find(
+            {"first_name": {"$regex": f"^{SEED_NAME}"}}, {"mobile": 1}
+        )
+        return sorted([(str(doc["_id"]), str(doc["mobile"])) async for doc in found])
+    finally:
+        await client.close()
+
+
+async def wait_for_accounts(stack: Stack, count: int, limit: float = 600.0) -> float:
+    """Seconds until loyalty holds `count` accounts (its CustomerRegistered consumer is asynchronous)."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.config.mongodb_uri)
+    accounts = client[f"{stack.config.database_prefix}loyalty"]["accounts"]
+    started = time.perf_counter()
+    try:
+        # Another process writes the store: polling it is the only way to see the accounts arrive.
+        while await accounts.estimated_document_count() < count and time.perf_counter() - started < limit:  # noqa: ASYNC110
+            await asyncio.sleep(0.5)
+    finally:
+        await client.close()
+    return time.perf_counter() - started
+
+
+async def seed_customers(
+    profile_address: str, count: int, concurrency: int = 32, first_name: str = "Lag"
+) -> list[tuple[str, str]]:
+    """(customer id, mobile) of `count` new customers, registered one by one."""
     channel = open_channel(profile_address)
     stub = profile_pb2_grpc.ProfileServiceStub(channel)
     base = random.randint(10_000_000, 80_000_000)
@@ -43,9 +91,9 @@ async def seed_customers(profile_address: str, count: int, concurrency: int = 32
 
     async def worker() -> None:
         for n in queue:
-            mobile = f"+62812{base + n}"
+            mobile = f"+62814{base + n}"
             reply = await stub.RegisterCustomer(
-                profile_pb2.RegisterCustomerRequest(first_name=f"Bench{n}", last_name="Customer", mobile=mobile),
+                profile_pb2.RegisterCustomerRequest(first_name=f"{first_name}{n}", last_name="Customer", mobile=mobile),
                 timeout=30,
             )
             created.append((reply.customer.id, mobile))

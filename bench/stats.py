@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, NaN where either is unknown or the denominator is zero."""
+    if denominator == 0 or math.isnan(denominator) or math.isnan(numerator):
+        return float("nan")
+    return numerator / denominator
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
