@@ -1,7 +1,8 @@
-"""Retries an idempotent read on another instance when the one it reached answers UNAVAILABLE.
+"""Retries an idempotent read on another instance when the one it reached answers UNAVAILABLE or CANCELLED.
 
 With `round_robin` over several instances, a call in flight on an instance that
-dies (or one picked just before the channel noticed) fails with UNAVAILABLE; the
+dies (or one picked just before the channel noticed) fails with UNAVAILABLE, and
+one that reaches an instance as it drains may be CANCELLED by that server; the
 same read sent again lands on a live instance. Only methods named as reads are
 retried: a mutation may have been applied before the connection broke, so it is
 never sent twice blindly (its caller decides, with its idempotency key).
@@ -19,6 +20,8 @@ from c360 import metrics
 
 READ_METHOD_PREFIXES = ("Get", "BatchGet", "List", "Search", "Lookup", "Find", "Count", "Check")
 MAX_ATTEMPTS = 3
+# A call this side cancels never gets here (its task is cancelled), so CANCELLED is the server's doing.
+RETRIED_CODES = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
 
 
 def method_name(method: str | bytes) -> str:
@@ -49,7 +52,7 @@ class ReadRetryInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
             except grpc.aio.AioRpcError as error:
                 left = None if deadline is None else deadline - time.monotonic()
                 out_of_time = left is not None and left <= 0
-                if error.code() != grpc.StatusCode.UNAVAILABLE or attempt >= self._max_attempts or out_of_time:
+                if error.code() not in RETRIED_CODES or attempt >= self._max_attempts or out_of_time:
                     return call  # awaiting it re-raises the error for the caller
             attempt += 1
             metrics.RPC_CLIENT_RETRIES.labels(method_name(client_call_details.method)).inc()

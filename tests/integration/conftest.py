@@ -90,6 +90,13 @@ def stack(infra: Any, message_providers: ProviderDoubles) -> Iterator[Stack]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def import_stack(infra: Any, message_providers: ProviderDoubles) -> Iterator[Stack]:
+    """The bulk imports' own stack: their thousands of registrations would hold back every other test's events."""
+    with running_stack(infra, message_providers, label="import-") as running:
+        yield running
+
+
 def drop_databases(mongodb_uri: str, prefix: str) -> None:
     """A test session leaves nothing behind on a shared server (the topics are cheap and expire)."""
     with MongoClient(mongodb_uri) as client:

@@ -17,6 +17,13 @@ from tests.integration.conftest import GraphQLClient, eventually, random_mobile
 from tests.integration.profile_support import register
 from tests.integration.test_profile_import_export import HEADER, customer_by_mobile, upload
 
+
+@pytest.fixture(scope="module")
+def stack(import_stack: Stack) -> Stack:
+    """Imports run on a stack of their own (see conftest.import_stack)."""
+    return import_stack
+
+
 REPORT = """
 query Job($id: ID!) {
   importJob(id: $id) {

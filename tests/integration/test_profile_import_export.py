@@ -19,6 +19,13 @@ from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually, random_mobile, token
 from tests.integration.profile_support import profile_of, register
 
+
+@pytest.fixture(scope="module")
+def stack(import_stack: Stack) -> Stack:
+    """Imports run on a stack of their own (see conftest.import_stack)."""
+    return import_stack
+
+
 IMPORT = """
 mutation Import($file: Upload!, $dryRun: Boolean) {
   importCustomers(file: $file, dryRun: $dryRun) { job { id dryRun finished } userErrors { field code message } }

@@ -113,11 +113,13 @@ class Load:
     def expected(self) -> dict[str, int]:
         return {customer_id: self.expected_points.get(customer_id, 0) for customer_id in self.customers}
 
-    async def balances(self) -> dict[str, int]:
-        result = {}
+    async def balances(self) -> dict[str, int | None]:
+        """Each customer's balance; None where this read failed (it is polled again, not counted as load)."""
+        result: dict[str, int | None] = {}
         for customer_id in self.customers:
             body = await self.client.execute(VIEW, id=customer_id)
-            result[customer_id] = body["data"]["customer360"]["loyalty"]["pointsBalance"]
+            loyalty = ((body.get("data") or {}).get("customer360") or {}).get("loyalty")
+            result[customer_id] = loyalty["pointsBalance"] if loyalty else None
         return result
 
 
@@ -131,7 +133,7 @@ async def run_round(load: Load, producer: AIOKafkaProducer, lose_instances: Any)
     await asyncio.to_thread(lose_instances)
     await publishing
 
-    wrong: dict[str, tuple[int, int]] = {}
+    wrong: dict[str, tuple[int | None, int]] = {}
 
     async def all_applied() -> bool:
         actual = await load.balances()

@@ -1,4 +1,5 @@
-"""Reads are retried on another instance when one answers UNAVAILABLE; mutations are sent once.
+"""Reads are retried on another instance when one answers UNAVAILABLE (or, draining, CANCELLED);
+mutations are sent once.
 
 A real in-process gRPC server (the generic handler API) stands in for a dying instance.
 """
@@ -15,6 +16,7 @@ from c360.grpc_client import open_channel
 from c360.grpc_retry import is_idempotent_read
 
 calls: list[str] = []
+first_refusal: list[grpc.StatusCode] = [grpc.StatusCode.UNAVAILABLE]
 
 
 def test_reads_are_recognised_by_their_method_names() -> None:
@@ -28,7 +30,7 @@ def test_reads_are_recognised_by_their_method_names() -> None:
 async def _unavailable_then_ok(request: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
     calls.append(request.decode())
     if len(calls) == 1:
-        await context.abort(grpc.StatusCode.UNAVAILABLE, "instance going away")
+        await context.abort(first_refusal[0], "instance going away")
     return b"ok"
 
 
@@ -46,7 +48,11 @@ async def flaky_server() -> AsyncIterator[str]:
     await server.stop(0)
 
 
-async def test_a_read_answered_unavailable_is_retried(flaky_server: str) -> None:
+@pytest.mark.parametrize("refusal", [grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED])
+async def test_a_read_refused_by_a_dying_or_draining_instance_is_retried(
+    flaky_server: str, refusal: grpc.StatusCode
+) -> None:
+    first_refusal[0] = refusal
     channel = open_channel(flaky_server)
     try:
         reply = await channel.unary_unary("/test.Flaky/GetThing")(b"read", timeout=5)
@@ -57,6 +63,7 @@ async def test_a_read_answered_unavailable_is_retried(flaky_server: str) -> None
 
 
 async def test_a_mutation_answered_unavailable_is_not_sent_again(flaky_server: str) -> None:
+    first_refusal[0] = grpc.StatusCode.UNAVAILABLE
     channel = open_channel(flaky_server)
     try:
         with pytest.raises(grpc.aio.AioRpcError) as refused:
