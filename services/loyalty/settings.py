@@ -18,7 +18,7 @@ class LoyaltySettings(BaseSettings):
     # e.g. C360_LOYALTY_SPEND_PER_POINT_BY_CURRENCY='{"USD": "1"}'.
     spend_per_point: Decimal = Decimal(1000)
     spend_per_point_by_currency: dict[str, Decimal] = {}
-    # How far a purchase's total may differ from the sum of its items before it is refused.
+    # How far a purchase's total may differ from its items less its discounts before it is refused.
     total_tolerance: Decimal = Decimal("1.00")
     # never | days:<N> | end_of_month | end_of_year
     points_expiry: str = "days:365"
