@@ -61,6 +61,16 @@ async def push_to(
     return customer_id, reply["message"]["id"]
 
 
+async def sent_sms(gateway: GraphQLClient, providers: ProviderDoubles, text: str) -> tuple[str, str, str]:
+    """A new customer sent `text` by SMS, once SENT: (customer id, message id, the provider's message id)."""
+    customer_id, mobile = await registered(gateway)
+    reply = await send(gateway, customer_id, "SMS", key(), body=text)
+    message_id = reply["message"]["id"]
+    await status_becomes(gateway, customer_id, message_id, "SENT")
+    sms: RecordedRequest = providers.recorder.to(mobile)[0]
+    return customer_id, message_id, sms.provider_message_id()
+
+
 async def test_a_permanent_provider_refusal_marks_the_message_failed_with_the_providers_reason(
     gateway: GraphQLClient, partner_producer: AIOKafkaProducer, stack: Stack, message_providers: ProviderDoubles
 ) -> None:
@@ -90,12 +100,7 @@ async def test_transient_provider_failures_are_retried_until_the_message_is_sent
 async def test_delivery_reports_move_the_status_forward_only_and_need_the_shared_secret(
     gateway: GraphQLClient, stack: Stack, message_providers: ProviderDoubles
 ) -> None:
-    customer_id, mobile = await registered(gateway)
-    reply = await send(gateway, customer_id, "SMS", key(), body="Your order shipped")
-    message_id = reply["message"]["id"]
-    await status_becomes(gateway, customer_id, message_id, "SENT")
-    sms: RecordedRequest = message_providers.recorder.to(mobile)[0]
-    provider_id = sms.provider_message_id()
+    customer_id, message_id, provider_id = await sent_sms(gateway, message_providers, "Your order shipped")
 
     forged = await report(stack, provider_id, "delivered", secret="not-the-secret")
     assert forged.status_code == 401
@@ -119,11 +124,7 @@ async def test_delivery_reports_move_the_status_forward_only_and_need_the_shared
 async def test_simultaneous_delivery_reports_end_at_the_furthest_status_each_step_applied_once(
     gateway: GraphQLClient, stack: Stack, message_providers: ProviderDoubles
 ) -> None:
-    customer_id, mobile = await registered(gateway)
-    reply = await send(gateway, customer_id, "SMS", key(), body="Your parcel is at the door")
-    message_id = reply["message"]["id"]
-    await status_becomes(gateway, customer_id, message_id, "SENT")
-    provider_id = message_providers.recorder.to(mobile)[0].provider_message_id()
+    customer_id, message_id, provider_id = await sent_sms(gateway, message_providers, "Your parcel is at the door")
 
     # Providers send DELIVERED and READ moments apart, and retry them: all at once here.
     replies = await asyncio.gather(*(report(stack, provider_id, s) for s in ["delivered", "read"] * 4))

@@ -62,19 +62,23 @@ class MongoDeliveryReports:
             await self._apply(provider_message_id, MessageStatus(doc["status"]), doc.get("reason") or "")
 
     async def _apply(self, provider_message_id: str, status: MessageStatus, reason: str) -> str | None:
-        """The message id when the report moved its status forward, else None."""
+        """The message id when the report moved its status forward, else None.
+
+        A compare-and-set on the status read: when another report moved it meanwhile
+        (DELIVERED and READ arrive together), the report is judged again against the new one.
+        """
         allowed = [s.value for s in statuses_a_report_may_replace(status)]
-        doc = await self._messages.find_one(
-            {"provider_message_id": provider_message_id, "status": {"$in": allowed}}, {"outbox": 0}
-        )
-        if doc is None:
-            return None
-        update = events_update([status_event(doc, status, reason, self._topic)])
-        update["$set"]["status"] = status.value
-        if status is MessageStatus.FAILED:
-            update["$set"]["failure_reason"] = reason
-        result = await self._messages.update_one({"_id": doc["_id"], "status": doc["status"]}, update)
-        if not result.modified_count:
-            return None
-        self._relay.nudge(doc["_id"])
-        return str(doc["_id"])
+        while True:
+            doc = await self._messages.find_one(
+                {"provider_message_id": provider_message_id, "status": {"$in": allowed}}, {"outbox": 0}
+            )
+            if doc is None:
+                return None
+            update = events_update([status_event(doc, status, reason, self._topic)])
+            update["$set"]["status"] = status.value
+            if status is MessageStatus.FAILED:
+                update["$set"]["failure_reason"] = reason
+            result = await self._messages.update_one({"_id": doc["_id"], "status": doc["status"]}, update)
+            if result.modified_count:
+                self._relay.nudge(doc["_id"])
+                return str(doc["_id"])
