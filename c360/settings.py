@@ -24,6 +24,8 @@ class InfraSettings(BaseSettings):
     topic_prefix: str = ""
     database_prefix: str = "c360_"
     topic_partitions: int = Field(default=6, ge=1)
+    # Customers whose events a consumer handles side by side (each customer's in order).
+    consumer_key_parallelism: int = Field(default=16, ge=1, le=256)
     log_level: str = "INFO"
 
     def topic(self, name: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import CommitFailedError
 
 from c360 import metrics, tracing
 from c360.kafka.publisher import KafkaPublisher
@@ -56,7 +57,10 @@ class ConsumerLoop:
         batch_handler: BatchHandler | None = None,
         max_batch: int = 500,
         max_backoff_seconds: float = 5.0,
+        key_parallelism: int = 1,
     ) -> None:
+        """`key_parallelism` > 1: a fetch's records of different keys (customers) are handled side by side,
+        each key's in order, and committed together; for handlers whose work per record is a round trip."""
         if (handler is None) == (batch_handler is None):
             raise ValueError("a consumer takes records one at a time (handler) or in batches (batch_handler)")
         self._topics = topics
@@ -65,6 +69,7 @@ class ConsumerLoop:
         self._dead_letters = dead_letters
         self._max_batch = max_batch
         self._max_backoff = max_backoff_seconds
+        self._key_parallelism = key_parallelism
         self._bootstrap = bootstrap
         self._group_id = group_id
         self._stopping = asyncio.Event()
@@ -88,6 +93,9 @@ class ConsumerLoop:
                 if self._batch_handler is not None and batches:
                     await self._process_fetch(batches)
                     continue
+                if self._key_parallelism > 1 and batches:
+                    await self._process_by_key(batches)
+                    continue
                 for partition, records in batches.items():
                     await self._process_partition(partition, records)
         finally:
@@ -109,9 +117,34 @@ class ConsumerLoop:
             await self._process_with_retry(record)
             next_offset = record.offset + 1
         if next_offset is not None:
-            await self._consumer.commit({partition: next_offset})
-            self._committed[f"{partition.topic}/{partition.partition}"] = next_offset
-            self._report_lag(partition, next_offset)
+            await self._commit({partition: next_offset})
+
+    async def _process_by_key(self, batches: dict[TopicPartition, list[Record]]) -> None:
+        """One key's records stay in order (a key lives in one partition); keys run side by side."""
+        by_key: dict[bytes | None, list[Record]] = {}
+        for chunk in batches.values():
+            for record in chunk:
+                by_key.setdefault(record.key, []).append(record)
+        gate = asyncio.Semaphore(self._key_parallelism)
+
+        async def in_order(records: list[Record]) -> None:
+            async with gate:
+                for record in records:
+                    await self._process_with_retry(record)
+
+        await asyncio.gather(*(in_order(records) for records in by_key.values()))
+        await self._commit({tp: chunk[-1].offset + 1 for tp, chunk in batches.items() if chunk})
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        """After a rebalance took a partition away its commit is refused: the new owner redelivers, harmlessly."""
+        try:
+            await self._consumer.commit(offsets)
+        except CommitFailedError as refused:
+            log.warning("offsets not committed (partitions reassigned)", extra={"fields": {"reason": str(refused)}})
+            return
+        for partition, offset in offsets.items():
+            self._committed[f"{partition.topic}/{partition.partition}"] = offset
+            self._report_lag(partition, offset)
 
     def _report_lag(self, partition: TopicPartition, position: int) -> None:
         if partition not in self._consumer.assignment():
@@ -126,7 +159,7 @@ class ConsumerLoop:
         records = [record for chunk in batches.values() for record in chunk]
         if records:
             await self._process_batch_with_retry(records)
-            await self._consumer.commit({tp: chunk[-1].offset + 1 for tp, chunk in batches.items() if chunk})
+            await self._commit({tp: chunk[-1].offset + 1 for tp, chunk in batches.items() if chunk})
 
     async def _process_batch_with_retry(self, records: list[Record]) -> None:
         """The batch handler must be idempotent too: a failed batch is retried whole."""

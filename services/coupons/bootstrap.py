@@ -107,6 +107,7 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
             handler=ProfileEventsConsumer(customer_events),
+            key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),
         ConsumerLoop(
@@ -114,6 +115,7 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
             group_id=f"{group}.loyalty-events",
             topics=[infra.topic(topics.LOYALTY_EVENTS)],
             handler=LoyaltyEventsConsumer(apply_purchase),
+            key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),
     ]

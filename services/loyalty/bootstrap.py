@@ -151,6 +151,7 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
             handler=ProfileEventsConsumer(accounts, customers, otps),
+            key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),
     ]

@@ -120,6 +120,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
             handler=ProfileEventsConsumer(projection),
+            key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),
         ConsumerLoop(
@@ -127,6 +128,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
             group_id=f"{group}.notifications",
             topics=[infra.topic(topics.COUPONS_EVENTS), infra.topic(topics.LOYALTY_EVENTS)],
             handler=NotificationEventsConsumer(Notifications(recipients, send, inbox)),
+            key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),
     ]

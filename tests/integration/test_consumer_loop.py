@@ -1,0 +1,80 @@
+"""The shared consume loop on the real broker: with key parallelism, customers run side by side while each
+customer's records keep their order, and everything handled is committed."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+
+from c360.kafka.consumer import ConsumerLoop, Record
+from c360.kafka.publisher import KafkaPublisher
+from c360.kafka.topics import ensure_topics
+from tests.integration.conftest import eventually
+
+KEYS = 12
+PER_KEY = 25
+
+
+async def test_records_of_one_key_keep_their_order_while_keys_run_side_by_side(infra: Any) -> None:
+    bootstrap = infra.kafka_bootstrap
+    topic = f"consumer-loop-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, [topic], partitions=3)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for seq in range(PER_KEY):
+            for key in range(KEYS):
+                await producer.send(topic, key=f"customer-{key}".encode(), value=str(seq).encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+    seen: dict[str, list[int]] = {}
+    running = 0
+    most_at_once = 0
+
+    async def handle(record: Record) -> None:
+        nonlocal running, most_at_once
+        running += 1
+        most_at_once = max(most_at_once, running)
+        await asyncio.sleep(random.uniform(0, 0.003))  # a round trip to a store, of varying length
+        seen.setdefault(record.key.decode(), []).append(int(record.value))
+        running -= 1
+
+    async def all_handled() -> bool:
+        return sum(len(values) for values in seen.values()) == KEYS * PER_KEY
+
+    dead_letters = KafkaPublisher(bootstrap, "consumer-loop-test")
+    await dead_letters.start()
+    group = f"{topic}.group"
+    loop = ConsumerLoop(
+        bootstrap=bootstrap,
+        group_id=group,
+        topics=[topic],
+        handler=handle,
+        dead_letters=dead_letters,
+        key_parallelism=8,
+    )
+    stop = asyncio.Event()
+    consuming = asyncio.create_task(loop.run(stop))
+    try:
+        await eventually(all_handled, within_seconds=60)
+    finally:
+        stop.set()
+        await consuming
+        await dead_letters.stop()
+
+    assert seen == {f"customer-{key}": list(range(PER_KEY)) for key in range(KEYS)}
+    assert most_at_once > 1  # keys really ran side by side
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    assert sum(meta.offset for meta in committed.values()) == KEYS * PER_KEY
