@@ -38,7 +38,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--levels", default="1,8,32,64", help="concurrency levels of scenario 1")
     parser.add_argument("--firsts", default="1,10,25,50", help="page sizes of scenario 2")
     parser.add_argument(
-        "--lag-rates", default="200,50", help="events/s of the lag scenario: the target's rate, then others"
+        "--lag-rates",
+        default="200,auto",
+        help="events/s of the lag scenario: the target's rate, then others; auto: half the ingestion rate",
     )
     parser.add_argument("--lag-seconds", type=float, default=20.0, help="duration of the lag scenario")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the CSV import scenario")

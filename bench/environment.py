@@ -12,6 +12,10 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
 
 from deploy.local.infra import ensure_infra
 from deploy.local.stack import Stack, StackConfig
@@ -51,3 +55,13 @@ def running_stack(results_dir: Path) -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
+        _drop_databases(endpoints.mongodb_uri, stack.config.database_prefix)
+
+
+def _drop_databases(uri: str, prefix: str) -> None:
+    """A run's data is only for that run: the next one starts from an empty store (the logs stay)."""
+    client: MongoClient[dict[str, Any]] = MongoClient(uri, serverSelectionTimeoutMS=5000)
+    with contextlib.suppress(PyMongoError), client:
+        for name in client.list_database_names():
+            if name.startswith(prefix):
+                client.drop_database(name)
