@@ -65,13 +65,16 @@ def grouped_bars(groups: dict[str, dict[str, float]], path: Path, title: str, un
     plt.close(figure)
 
 
-def cdf_plot(curves: dict[str, list[float]], path: Path, title: str, unit: str, limit: float | None = None) -> None:
-    """Cumulative share of values up to x, one line per label."""
+def cdf_plot(
+    curves: dict[str, tuple[list[float], int]], path: Path, title: str, unit: str, limit: float | None = None
+) -> None:
+    """Cumulative share of values up to x, one line per label, over (values, total): a line that stops below
+    1 has values that never came (e.g. events never seen)."""
     figure, axis = plt.subplots(figsize=(7, 3.5))
-    for label, values in curves.items():
+    for label, (values, total) in curves.items():
         ordered = sorted(values)
         if ordered:
-            axis.plot(ordered, [(i + 1) / len(ordered) for i in range(len(ordered))], label=label)
+            axis.plot(ordered, [(i + 1) / max(total, 1) for i in range(len(ordered))], label=label)
     if limit is not None:
         axis.axvline(limit, color="red", linestyle="--", label=f"target {limit:g} {unit}")
     axis.legend(fontsize=8)

@@ -82,7 +82,7 @@ def search(result: SearchResult, out: Path) -> str:
 
 
 def ingestion(ingest: IngestionResult, lagged: list[LagResult], out: Path) -> str:
-    curves = {f"{r.rate:g} events/s": r.lags for r in lagged}
+    curves = {f"{r.rate:g} events/s": (r.lags, len(r.lags) + r.unseen) for r in lagged}
     report.cdf_plot(curves, out / "lag.png", "publish -> visible in customer360", "s", 1.0)
     return (
         "## 3. Purchase ingestion\n\n"
