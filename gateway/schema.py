@@ -6,7 +6,14 @@ The app builds its own from its settings (the query limits are settings); `schem
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 from gateway.audit_extension import AuditMutations
@@ -32,6 +39,12 @@ Subscription = merge_types("Subscription", (TimelineSubscription,))
 
 
 def build_schema(settings: GatewaySettings) -> strawberry.Schema:
+    # The limit rules are built once: the validation cache keys on the rule classes, and each
+    # limiter instance makes new ones, so limiters built per request would make every lookup miss.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -47,9 +60,8 @@ def build_schema(settings: GatewaySettings) -> strawberry.Schema:
             ErrorPolicy,
             AuditMutations,
             Diagnostics,
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
         ],
