@@ -57,3 +57,28 @@ async def test_concurrent_updates_by_id_of_one_document_all_apply_while_other_do
 
     await asyncio.gather(*(bump(f"doc-{i % 5}") for i in range(100)))
     assert [d["n"] async for d in counters.find({}).sort("_id")] == [20] * 5
+
+
+async def test_compare_and_set_by_version_lets_exactly_one_writer_win_each_version(mongo: Mongo, stack: Stack) -> None:
+    accounts = mongo[f"{stack.config.database_prefix}store_probe"]["versioned"]
+    await accounts.insert_one({"_id": "acct", "version": 0, "balance": 0})
+    wins: list[int] = []
+
+    async def add_one() -> None:
+        while True:  # read, change, write back if nobody wrote meanwhile: the services' read-modify-write
+            doc = await accounts.find_one({"_id": "acct"}) or {}
+            result = await accounts.update_one(
+                {"_id": "acct", "version": doc["version"]},
+                {"$set": {"version": doc["version"] + 1, "balance": doc["balance"] + 1}},
+            )
+            if result.matched_count:
+                wins.append(doc["version"])
+                return
+
+    await asyncio.gather(*(add_one() for _ in range(30)))
+    assert sorted(wins) == list(range(30))  # every version won by exactly one writer
+    assert await accounts.find_one({"_id": "acct"}) == {"_id": "acct", "version": 30, "balance": 30}
+    missing = await accounts.update_one({"_id": "acct", "version": 7}, {"$set": {"balance": -1}})
+    assert (missing.matched_count, missing.modified_count) == (0, 0)
+    absent = await accounts.update_one({"_id": "nobody", "version": 0}, {"$set": {"balance": -1}})
+    assert absent.matched_count == 0

@@ -35,6 +35,8 @@ type front struct {
 	log   *slog.Logger
 	locks writeLocks
 	slow  time.Duration // log commands slower than this; 0 logs none
+	// noRewrite forwards guarded updates as they came (guarded.go), e.g. to compare.
+	noRewrite bool
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{} // client and backend connections, closed on shutdown
@@ -126,6 +128,11 @@ func (f *front) closeAll() {
 // side closes the other.
 func (f *front) relay(client net.Conn) {
 	defer f.release(client)
+	defer func() {
+		if r := recover(); r != nil { // a bug of ours costs this client its connection, not the server
+			f.log.Error("relay failed; closing the client connection", "panic", r, "remote", client.RemoteAddr())
+		}
+	}()
 	backend, err := f.dial()
 	if err != nil {
 		f.log.Error("cannot reach FerretDB", "err", err)
@@ -175,6 +182,12 @@ func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req re
 	if req.serialized() {
 		unlock := f.locks.lock(req.db, req.collection, req.docIDs)
 		defer unlock()
+	}
+	if req.guarded != nil && !f.noRewrite {
+		reply, handled, err := req.guarded.answer(backend, br, requestID(msg))
+		if err != nil || handled {
+			return reply, err
+		}
 	}
 	if _, err := backend.Write(msg); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@
 //	-data-dir     C360_FERRETDB_DATA_DIR     (default ./ferretdb-data)
 //	-log-level    C360_FERRETDB_LOG_LEVEL    (debug|info|warn|error, default info)
 //	-slow-ms      C360_FERRETDB_SLOW_MS      (log commands at least this slow; default 0, none)
+//	-no-guarded-rewrite  C360_FERRETDB_NO_GUARDED_REWRITE  (forward compare-and-sets unchanged)
 package main
 
 import (
@@ -81,6 +82,8 @@ func run() error {
 		"log level: debug, info, warn, error")
 	slowMS := flag.Int("slow-ms", envInt("C360_FERRETDB_SLOW_MS", 0),
 		"log commands that take at least this many milliseconds (0: none)")
+	noRewrite := flag.Bool("no-guarded-rewrite", os.Getenv("C360_FERRETDB_NO_GUARDED_REWRITE") != "",
+		"forward compare-and-set updates as they came instead of answering them by _id")
 	showVersion := flag.Bool("version", false, "print version and exit")
 	flag.Parse()
 
@@ -138,6 +141,7 @@ func run() error {
 	}
 	fr := newFront(func() (net.Conn, error) { return net.Dial("tcp", backend.Host) }, logger)
 	fr.slow = time.Duration(*slowMS) * time.Millisecond
+	fr.noRewrite = *noRewrite
 	go func() { done <- fr.serve(ctx, ln) }()
 	logger.Info("listening", "uri", "mongodb://"+ln.Addr().String()+"/", "ferretdb", backend.Host)
 

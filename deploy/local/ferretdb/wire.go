@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 
-	"go.mongodb.org/mongo-driver/bson/bsontype"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
@@ -74,6 +73,8 @@ type request struct {
 	// statement's filter is {_id: <string or ObjectId>}; nil means any document of
 	// the collection (the whole collection is locked).
 	docIDs []string
+	// For an update filtered by _id and scalar equalities: how to answer it by _id alone.
+	guarded *guardedUpdate
 }
 
 // serializedCommands are FerretDB 1.24's read-modify-write commands: each queries
@@ -148,6 +149,11 @@ func parseRequest(msg []byte) (request, error) {
 	}
 	req.db = db
 	req.docIDs = changedIDs(req.command, body, sequences)
+	if req.command == "update" && req.docIDs != nil {
+		if statements, ok := statementsOf(req.command, body, sequences); ok {
+			req.guarded = guardedUpdateOf(body, statements)
+		}
+	}
 	return req, nil
 }
 
@@ -163,20 +169,9 @@ func changedIDs(command string, body bsoncore.Document, sequences map[string][]b
 		}
 		filters = append(filters, q)
 	case "update", "delete":
-		name := command + "s" // "updates" / "deletes": in the body, or sent out of line
-		statements := sequences[name]
-		if arr, ok := body.Lookup(name).ArrayOK(); ok {
-			values, err := arr.Values()
-			if err != nil {
-				return nil
-			}
-			for _, v := range values {
-				d, ok := v.DocumentOK()
-				if !ok {
-					return nil
-				}
-				statements = append(statements, d)
-			}
+		statements, ok := statementsOf(command, body, sequences)
+		if !ok {
+			return nil
 		}
 		for _, st := range statements {
 			q, ok := st.Lookup("q").DocumentOK()
@@ -191,28 +186,34 @@ func changedIDs(command string, body bsoncore.Document, sequences map[string][]b
 	}
 	ids := make([]string, 0, len(filters))
 	for _, q := range filters {
-		id, ok := exactID(q)
+		id, _, ok := idAndGuards(q) // {_id: X, ...equalities} touches X at most
 		if !ok {
 			return nil
 		}
-		ids = append(ids, id)
+		ids = append(ids, string(byte(id.Type))+string(id.Data))
 	}
 	return ids
 }
 
-// exactID returns a key for a filter of the form {_id: <string or ObjectId>}.
-func exactID(filter bsoncore.Document) (string, bool) {
-	elems, err := filter.Elements()
-	if err != nil || len(elems) != 1 || elems[0].Key() != "_id" {
-		return "", false
+// statementsOf returns an update's or delete's statements ("updates" / "deletes"),
+// in the body or sent out of line as a document sequence.
+func statementsOf(command string, body bsoncore.Document, sequences map[string][]bsoncore.Document) ([]bsoncore.Document, bool) {
+	name := command + "s"
+	statements := append([]bsoncore.Document(nil), sequences[name]...)
+	if arr, ok := body.Lookup(name).ArrayOK(); ok {
+		values, err := arr.Values()
+		if err != nil {
+			return nil, false
+		}
+		for _, v := range values {
+			d, ok := v.DocumentOK()
+			if !ok {
+				return nil, false
+			}
+			statements = append(statements, d)
+		}
 	}
-	v := elems[0].Value()
-	switch v.Type {
-	case bsontype.String, bsontype.ObjectID:
-		return string(byte(v.Type)) + string(v.Data), true
-	default:
-		return "", false
-	}
+	return statements, true
 }
 
 // opMsgSections returns the single kind-0 section (the command document) of an
