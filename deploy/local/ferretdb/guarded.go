@@ -48,6 +48,9 @@ func guardedUpdateOf(body bsoncore.Document, statements []bsoncore.Document) *gu
 	if truthy(stmt.Lookup("multi")) || truthy(stmt.Lookup("upsert")) {
 		return nil
 	}
+	if _, err := stmt.LookupErr("collation"); err == nil {
+		return nil // the guards would compare strings by another rule than bytes
+	}
 	if _, err := stmt.LookupErr("u"); err != nil {
 		return nil
 	}
