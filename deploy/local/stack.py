@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,12 +148,16 @@ class Stack:
     def start_process(self, name: str) -> subprocess.Popen[bytes]:
         module = "gateway" if name == "gateway" else f"services.{name.partition('-')[0]}"
         log = (self.config.log_dir / f"{name}.log").open("ab")
+        command = [sys.executable, "-m", module]
+        setpriv = shutil.which("setpriv")
+        # setpriv sets the parent-death signal and execs: no Python runs in the forked child, which is
+        # unsafe beside the threads of a supervisor that uses gRPC (a child once aborted in gRPC's poller).
         process = subprocess.Popen(
-            [sys.executable, "-m", module],
+            [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else command,
             env=self.config.environment(name),
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=None if setpriv else _die_with_parent,
         )
         log.close()
         self.processes[name] = process

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
 
 from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually
@@ -26,7 +27,7 @@ async def view(gateway: GraphQLClient, customer_id: str) -> dict[str, Any]:
 
 
 async def test_an_opted_in_customer_is_told_of_the_coupon_and_the_timeline_shows_its_story(
-    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer
+    gateway: GraphQLClient, stack: Stack, partner_producer: AIOKafkaProducer, mongo: AsyncMongoClient[dict[str, Any]]
 ) -> None:
     customer_id = await register(gateway)
     opted = await gateway.execute(
@@ -34,6 +35,10 @@ async def test_an_opted_in_customer_is_told_of_the_coupon_and_the_timeline_shows
         id=customer_id,
     )
     assert opted["data"]["setOptIn"]["userErrors"] == [], opted
+    # The consent travels on profile.events, the coupon on coupons.events: Kafka orders neither against the
+    # other, so the customer counts as opted in for messaging once its copy of the consent says so.
+    recipients = mongo[f"{stack.config.database_prefix}messaging"]["recipients"]
+    await eventually(lambda: recipients.find_one({"_id": customer_id, "opt_ins.coupons": True}))
     applied = await issued_coupon(gateway, customer_id, "welcome")
     removed = await issued_coupon(gateway, customer_id, "service-recovery")
 
