@@ -124,14 +124,18 @@ class OutboxRelay:
 
     async def sweep(self, limit: int = 200) -> int:
         """Publishes every pending document's events, then clears the flags of those left empty."""
-        ids = [doc["_id"] async for doc in self._collection.find({"outbox_pending": True}, {"_id": 1}).limit(limit)]
+        found = [doc async for doc in self._collection.find({"outbox_pending": True}, {"outbox": 1}).limit(limit)]
+        ids = [doc["_id"] for doc in found]
+        # Documents with events still to publish (a flag outlives its events until this sweep clears it);
+        # set before publishing, so that a Kafka outage shows as a standing backlog.
+        waiting = sum(1 for doc in found if doc.get("outbox"))
+        backlog = waiting if len(found) < limit else await self.backlog()  # past the limit: flags, an upper bound
+        metrics.OUTBOX_BACKLOG.labels(self._collection.full_name).set(backlog)
         published = 0
         for doc_id in ids:
             published += await self.flush(doc_id)
         if ids:
             await self.clear_flags(ids)
-        backlog = len(ids) if len(ids) < limit else await self.backlog()
-        metrics.OUTBOX_BACKLOG.labels(self._collection.full_name).set(backlog)
         return published
 
     async def backlog(self) -> int:
