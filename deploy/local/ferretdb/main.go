@@ -7,7 +7,8 @@
 //
 // FerretDB itself listens on a private loopback port; clients reach it through
 // the front (front.go), which runs FerretDB's read-modify-write commands one at
-// a time per database so that single-document updates are atomic, as on MongoDB.
+// a time per document (per collection when they do not name it by _id), so that
+// single-document updates are atomic, as on MongoDB.
 //
 // Flags fall back to environment variables so the Python launcher and a human
 // can both drive it:

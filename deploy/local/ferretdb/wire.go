@@ -80,7 +80,8 @@ type request struct {
 // serializedCommands are FerretDB 1.24's read-modify-write commands: each queries
 // the filter, changes the documents in Go and writes them back by _id without
 // re-checking the filter, so two of them on the same data can interleave and
-// lose or double-apply writes. The front runs them one at a time per database.
+// lose or double-apply writes. The front runs them one at a time per document
+// (or per collection when their filters do not name the documents by _id).
 var serializedCommands = map[string]bool{
 	"update":        true,
 	"findAndModify": true,
@@ -88,7 +89,7 @@ var serializedCommands = map[string]bool{
 	"delete":        true,
 }
 
-// serialized reports whether the request must hold its database's lock.
+// serialized reports whether the request must hold write locks (front.go's writeLocks).
 func (r request) serialized() bool { return r.opCode == opMsg && serializedCommands[r.command] }
 
 // expectsReply reports whether the client waits for a reply. FerretDB 1.24
@@ -148,18 +149,20 @@ func parseRequest(msg []byte) (request, error) {
 		return req, fmt.Errorf("%w: %s with non-string $db", errMalformed, req.command)
 	}
 	req.db = db
-	req.docIDs = changedIDs(req.command, body, sequences)
+	var statements []bsoncore.Document // nil when unreadable: then nothing is confined to documents
+	if req.command == "update" || req.command == "delete" {
+		statements, _ = statementsOf(req.command, body, sequences)
+	}
+	req.docIDs = changedIDs(req.command, body, statements)
 	if req.command == "update" && req.docIDs != nil {
-		if statements, ok := statementsOf(req.command, body, sequences); ok {
-			req.guarded = guardedUpdateOf(body, statements)
-		}
+		req.guarded = guardedUpdateOf(body, statements)
 	}
 	return req, nil
 }
 
 // changedIDs returns the _id keys every statement of a serialized command is
 // confined to, or nil when any statement may touch other documents.
-func changedIDs(command string, body bsoncore.Document, sequences map[string][]bsoncore.Document) []string {
+func changedIDs(command string, body bsoncore.Document, statements []bsoncore.Document) []string {
 	var filters []bsoncore.Document
 	switch command {
 	case "findAndModify", "findandmodify":
@@ -169,10 +172,6 @@ func changedIDs(command string, body bsoncore.Document, sequences map[string][]b
 		}
 		filters = append(filters, q)
 	case "update", "delete":
-		statements, ok := statementsOf(command, body, sequences)
-		if !ok {
-			return nil
-		}
 		for _, st := range statements {
 			q, ok := st.Lookup("q").DocumentOK()
 			if !ok {
