@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from services.loyalty.domain.account import AccountState
@@ -13,12 +12,6 @@ from services.loyalty.domain.ledger import Change, InsufficientPoints, LedgerEnt
 from services.loyalty.domain.otp import Otp
 from services.loyalty.domain.purchase import CustomerRef
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

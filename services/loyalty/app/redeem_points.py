@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from c360.clock import Clock, utc_now
 from c360.errors import InvalidInput, PreconditionFailed
 from services.loyalty.app.customer_checks import CustomerChecks, insufficient, key_reused, require_key, require_points
-from services.loyalty.app.ports import AccountRepository, Clock, LedgerRepository, OtpRepository, utc_now
+from services.loyalty.app.ports import AccountRepository, LedgerRepository, OtpRepository
 from services.loyalty.app.post_points import PostPoints
 from services.loyalty.domain.ledger import EntryType, InsufficientPoints, LedgerEntry
 from services.loyalty.domain.otp import MAX_ATTEMPTS, Otp, matches

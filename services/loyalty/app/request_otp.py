@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from c360.clock import Clock, utc_now
 from c360.errors import PreconditionFailed
 from services.loyalty.app.customer_checks import CustomerChecks, require_points
-from services.loyalty.app.ports import Clock, OtpRepository, utc_now
+from services.loyalty.app.ports import OtpRepository
 from services.loyalty.domain.otp import Otp, issue, new_code
 
 

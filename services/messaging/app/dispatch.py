@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from c360.clock import Clock, utc_now
 from services.messaging.app.ports import Claim, Delivery, Provider, ProviderRefused, ProviderUnavailable
-from services.messaging.app.send_message import Clock, utc_now
 from services.messaging.domain.channels import Channel
 from services.messaging.domain.message import MAX_ATTEMPTS, OutgoingMessage, retry_delay
 

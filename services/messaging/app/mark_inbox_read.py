@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from c360.clock import Clock, utc_now
 from c360.errors import NotFound
 from services.messaging.app.ports import InboxStore
-from services.messaging.app.send_message import Clock, utc_now
 from services.messaging.domain.inbox import InboxItem
 
 

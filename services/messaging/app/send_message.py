@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from c360.clock import Clock, utc_now
 from c360.errors import NotFound, PreconditionFailed
 from services.messaging.app.ports import InboxStore, MessageStore, RecipientStore
 from services.messaging.domain.channels import Channel, MessageStatus
@@ -21,12 +22,6 @@ from services.messaging.domain.inbox import InboxItem, short_description
 from services.messaging.domain.message import OutgoingMessage, message_id_for
 from services.messaging.domain.quiet_hours import QuietHours
 from services.messaging.domain.recipient import Recipient
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
