@@ -138,9 +138,15 @@ def purchase_event(customer_mobile: str, rng: random.Random, when: datetime) -> 
 
 
 async def publish_purchases(
-    bootstrap: str, topic: str, customers: list[tuple[str, str]], count: int, seed: int = 7
+    bootstrap: str,
+    topic: str,
+    customers: list[tuple[str, str]],
+    count: int,
+    seed: int = 7,
+    purchase_ids: list[str] | None = None,
 ) -> dict[str, int]:
-    """Publishes `count` purchases as fast as the producer goes; returns purchases per customer id."""
+    """Publishes `count` purchases as fast as the producer goes; returns purchases per customer id
+    (and appends the purchase ids loyalty will store, in publishing order, to `purchase_ids`)."""
     rng = random.Random(seed)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
@@ -152,6 +158,8 @@ async def publish_purchases(
             customer_id, mobile = customers[zipf_index(len(customers), rng)]
             when = start + timedelta(seconds=n * 365 * 86400 // max(count, 1))
             event = purchase_event(mobile, rng, when)
+            if purchase_ids is not None:
+                purchase_ids.append(f"{event['partner_id']}:{event['transaction_id']}")
             pending.append(await producer.send(topic, json.dumps(event).encode(), key=mobile.encode()))
             per_customer[customer_id] = per_customer.get(customer_id, 0) + 1
             if len(pending) >= 1000:

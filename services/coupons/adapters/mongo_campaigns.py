@@ -13,6 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from c360.by_id import find_by_ids
 from services.coupons.domain.campaign import Campaign, DiscountType
 
 Document = dict[str, Any]
@@ -55,7 +56,7 @@ class MongoCampaignRepository:
         return _from_document(doc) if doc else None
 
     async def get_many(self, campaign_ids: list[str]) -> list[Campaign]:
-        return [_from_document(doc) async for doc in self.collection.find({"_id": {"$in": campaign_ids}})]
+        return [_from_document(doc) for doc in await find_by_ids(self.collection, campaign_ids)]
 
     async def page(self, after_seq: int, limit: int) -> list[tuple[int, Campaign]]:
         cursor = self.collection.find({"created_seq": {"$gt": after_seq}}).sort("created_seq", ASCENDING).limit(limit)

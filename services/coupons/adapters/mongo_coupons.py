@@ -7,6 +7,7 @@ concurrent lapse runs, purchases and removals each change a coupon at most once.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from c360.by_id import find_by_ids
+from c360.newest_index import NewestIndex
 from services.coupons.domain.coupon import Coupon, CouponStatus
 
 Document = dict[str, Any]
@@ -34,14 +37,17 @@ def sort_key(coupon: Coupon) -> str:
 class MongoCouponRepository:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["coupons"]
+        self.newest = NewestIndex(database["coupons_newest"])
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("idem_key", ASCENDING)], unique=True, name="idem_key_unique")
         await self.collection.create_index([("customer_id", ASCENDING), ("sort_key", DESCENDING)], name="by_customer")
         await self.collection.create_index([("transaction_id", ASCENDING)], name="by_transaction")
         await self.collection.create_index([("status", ASCENDING), ("expires_at", ASCENDING)], name="by_expiry")
+        await self.newest.backfill(self.collection, "customer_id", "sort_key")
 
     async def add(self, coupon: Coupon, idempotency_key: str) -> None:
+        await self.newest.add(coupon.customer_id, [(sort_key(coupon), coupon.code)])  # first: see newest_index
         try:
             await self.collection.insert_one(_to_document(coupon, idempotency_key))
         except DuplicateKeyError as error:
@@ -56,9 +62,15 @@ class MongoCouponRepository:
         return _from_document(doc) if doc else None
 
     async def listed(self, customer_ids: list[str]) -> list[tuple[str, Coupon]]:
-        """Every coupon of these customers with its list key, in one query (FerretDB scans per query)."""
-        cursor = self.collection.find({"customer_id": {"$in": customer_ids}}, {"idem_key": 0})
-        return [(doc["sort_key"], _from_document(doc)) async for doc in cursor]
+        """Every coupon of these customers with its list key: by their newest indexes (reads by `_id`), and
+        one query for the customers whose index cannot tell (FerretDB scans per query)."""
+        indexed = dict(zip(customer_ids, await asyncio.gather(*map(self.newest.get, customer_ids)), strict=True))
+        complete = {c for c, newest in indexed.items() if newest is not None and newest.complete}
+        codes = [code for c in complete for _, code in indexed[c].entries]  # type: ignore[union-attr]
+        docs = [d for d in await find_by_ids(self.collection, codes, {"idem_key": 0}) if d["customer_id"] in complete]
+        if rest := [c for c in customer_ids if c not in complete]:
+            docs += [d async for d in self.collection.find({"customer_id": {"$in": rest}}, {"idem_key": 0})]
+        return [(doc["sort_key"], _from_document(doc)) for doc in docs]
 
     async def applied_in(self, transaction_id: str) -> list[Coupon]:
         cursor = self.collection.find({"transaction_id": transaction_id, "status": CouponStatus.APPLIED.value}, HIDDEN)

@@ -17,9 +17,9 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from c360.by_id import bounded, find_by_ids, update_by_ids
 from c360.kafka.publisher import KafkaPublisher
 from c360.outbox import OutboxRecord, OutboxRelay
-from services.loyalty.adapters.by_id import bounded, find_by_ids, update_by_ids
 from services.loyalty.adapters.document_locks import DocumentLocks
 
 log = logging.getLogger(__name__)

@@ -21,10 +21,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from c360.by_id import find_by_ids
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
-from services.loyalty.adapters.by_id import find_by_ids
 from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier

@@ -14,7 +14,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.loyalty.adapters.by_id import find_by_ids
+from c360.by_id import find_by_ids
 from services.loyalty.domain.customer import ACTIVE, ERASED, CustomerFacts
 
 Document = dict[str, Any]

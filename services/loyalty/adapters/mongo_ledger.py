@@ -11,11 +11,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from c360.by_id import find_by_ids, update_by_ids
+from c360.newest_index import NewestIndex, newest_items
 from c360.outbox import OutboxRelay, outbox_push
-from services.loyalty.adapters.by_id import find_by_ids, update_by_ids
 from services.loyalty.adapters.ledger_documents import from_document, to_document
 from services.loyalty.adapters.loyalty_events import points_changed
-from services.loyalty.adapters.paging import Page, page_filter, page_of
+from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.ledger import EntryStatus, LedgerEntry
 
@@ -25,6 +26,7 @@ Document = dict[str, Any]
 class MongoLedgerRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str, relay: OutboxRelay | None = None) -> None:
         self.collection: AsyncCollection[Document] = database["ledger"]
+        self.newest = NewestIndex(database["ledger_newest"])
         self._events_topic = events_topic
         self._relay = relay
 
@@ -35,6 +37,7 @@ class MongoLedgerRepository:
         await self.collection.create_index([("customer_id", ASCENDING), ("created_at", DESCENDING)], name="by_customer")
         await self.collection.create_index([("status", ASCENDING), ("created_at", ASCENDING)], name="by_status")
         await OutboxRelay.ensure_indexes(self.collection)
+        await self.newest.backfill(self.collection, "customer_id", "created_at")
 
     async def get(self, entry_id: str) -> LedgerEntry | None:
         doc = await self.collection.find_one({"_id": entry_id}, {"outbox": 0})
@@ -44,6 +47,7 @@ class MongoLedgerRepository:
         return {doc["_id"]: from_document(doc) for doc in await find_by_ids(self.collection, entry_ids, {"outbox": 0})}
 
     async def add_pending(self, entry: LedgerEntry) -> LedgerEntry:
+        await self._index([entry])
         try:
             await self.collection.insert_one(to_document(entry))
             return entry
@@ -56,6 +60,7 @@ class MongoLedgerRepository:
         """Stores the entries not stored yet (one round trip; existing ids are left as they are)."""
         if not entries:
             return
+        await self._index(entries)
         try:
             await self.collection.insert_many([to_document(e) for e in entries], ordered=False)
         except BulkWriteError as error:
@@ -73,6 +78,7 @@ class MongoLedgerRepository:
         ]
         if not docs:
             return
+        await self._index([e for e, _ in postings])
         try:
             await self.collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:
@@ -102,6 +108,22 @@ class MongoLedgerRepository:
         return [from_document(doc) async for doc in self.collection.find(query, {"outbox": 0}).limit(limit)]
 
     async def page(self, customer_id: str, first: int, after: str, entry_type: str) -> Page[LedgerEntry]:
+        docs = await newest_items(
+            self.newest,
+            self.collection,
+            customer_id,
+            first + 1,
+            accept=lambda d: (
+                d.get("customer_id") == customer_id
+                and d.get("status") == EntryStatus.POSTED.value
+                and (not entry_type or d.get("type") == entry_type)
+            ),
+            position_of=lambda d: d["created_at"],
+            before=parse_cursor(after) if after else None,
+            projection={"outbox": 0, "spend": 0},
+        )
+        if docs is not None:
+            return page_of([from_document(d) for d in docs], docs, "created_at", first)
         query: Document = {"customer_id": customer_id, "status": EntryStatus.POSTED.value}
         if entry_type:
             query["type"] = entry_type
@@ -119,6 +141,10 @@ class MongoLedgerRepository:
         async for row in await self.collection.aggregate(pipeline):
             return int(row["total"])
         return 0
+
+    async def _index(self, entries: list[LedgerEntry]) -> None:
+        """Before the entries are stored, so the newest index never misses one."""
+        await self.newest.add_many((e.customer_id, (e.created_at, e.id)) for e in entries)
 
     def _posting(self, entry: LedgerEntry, applied: AppliedOperation) -> Document:
         update = outbox_push([points_changed(entry, applied, self._events_topic)])

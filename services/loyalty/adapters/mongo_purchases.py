@@ -11,9 +11,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from services.loyalty.adapters.by_id import find_by_ids
+from c360.by_id import find_by_ids
+from c360.newest_index import NewestIndex, newest_items
 from services.loyalty.adapters.document_locks import DocumentLocks
-from services.loyalty.adapters.paging import Page, page_filter, page_of
+from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.adapters.purchase_documents import from_document, to_document
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
 
@@ -24,6 +25,7 @@ NO_OUTBOX = {"outbox": 0}
 class MongoPurchaseRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["purchases"]
+        self.newest = NewestIndex(database["purchases_newest"])
         self._events_topic = events_topic
         self.locks = DocumentLocks()
 
@@ -38,12 +40,14 @@ class MongoPurchaseRepository:
             [("partner_id", ASCENDING), ("original_transaction_id", ASCENDING)], name="by_original"
         )
         await self.collection.create_index([("transfer_started_at", ASCENDING)], name="by_transfer")
+        await self.newest.backfill(self.collection, "customer_id", "occurred_at")
 
     async def insert_new(self, purchases: list[StoredPurchase]) -> set[str]:
         """Inserts in one round trip; a purchase id or event id already stored is left as it is.
         Returns the ids of the purchases this call inserted."""
         if not purchases:
             return set()
+        await self.newest.add_many((p.customer_id, (p.event.occurred_at, p.purchase_id)) for p in purchases)
         refused: set[int] = set()
         try:
             await self.collection.insert_many([to_document(p) for p in purchases], ordered=False)
@@ -77,6 +81,19 @@ class MongoPurchaseRepository:
         return [from_document(doc) async for doc in cursor]
 
     async def page(self, customer_id: str, first: int, after: str, search: str) -> Page[StoredPurchase]:
+        if not search:
+            docs = await newest_items(
+                self.newest,
+                self.collection,
+                customer_id,
+                first + 1,
+                accept=lambda d: d.get("customer_id") == customer_id,
+                position_of=lambda d: d["occurred_at"],
+                before=parse_cursor(after) if after else None,
+                projection=NO_OUTBOX,
+            )
+            if docs is not None:
+                return page_of([from_document(d) for d in docs], docs, "occurred_at", first)
         query: Document = {"customer_id": customer_id}
         if search:
             query = {**query, "$and": [{"$or": [{"receipt_id": search}, {"transaction_id": search}]}]}
@@ -95,6 +112,9 @@ class MongoPurchaseRepository:
         return result.modified_count == 1
 
     async def finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
+        stored = await self.collection.find_one({"_id": purchase_id}, {"occurred_at": 1})
+        if stored is not None:  # listed under its new owner before it is theirs (see newest_index.py)
+            await self.newest.add(transfer.to_customer, [(stored["occurred_at"], purchase_id)])
         async with self.locks.of(purchase_id):
             await self._finish_transfer(purchase_id, transfer)
 

@@ -13,6 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from c360.newest_index import NewestIndex, newest_items
 from services.messaging.adapters.message_documents import from_document, status_event, to_document
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_fields
 from services.messaging.domain.channels import MessageStatus
@@ -20,12 +21,14 @@ from services.messaging.domain.message import OutgoingMessage, message_id_for
 
 Document = dict[str, Any]
 ERASED_TEXT = "[erased]"
+LISTED = {"outbox": 0, "send_text": 0, "template_params": 0}
 REACHED_CUSTOMER = [MessageStatus.SENT.value, MessageStatus.DELIVERED.value, MessageStatus.READ.value]
 
 
 class MongoMessageRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
+        self.newest = NewestIndex(database["messages_newest"])
         self.pending: AsyncCollection[Document] = database["dispatch_pending"]
         self._topic = events_topic
         self._relay: ReadOnlyRelay | None = None
@@ -40,6 +43,7 @@ class MongoMessageRepository:
         await self.collection.create_index([("idempotency_key", ASCENDING)], unique=True, name="idempotency_key_unique")
         await self.collection.create_index([("provider_message_id", ASCENDING)], name="by_provider_message_id")
         await self.pending.create_index([("due", ASCENDING)], name="by_due")
+        await self.newest.backfill(self.collection, "customer_id", "created_at")
 
     async def add(self, message: OutgoingMessage) -> OutgoingMessage:
         events = []
@@ -51,6 +55,7 @@ class MongoMessageRepository:
                 {"$setOnInsert": {"due": message.not_before, "created_at": message.created_at}},
                 upsert=True,
             )
+        await self.newest.add(message.customer_id, [(message.created_at, message.id)])  # first: see newest_index
         try:
             await self.collection.insert_one({**to_document(message), **events_fields(events)})
             if events and self._relay is not None:
@@ -71,6 +76,22 @@ class MongoMessageRepository:
         return from_document(doc) if doc else None
 
     async def page(self, customer_id: str, channel: str | None, before_id: str | None, limit: int) -> list[Document]:
+        before = None
+        if before_id:
+            anchor = await self.collection.find_one({"_id": before_id}, {"created_at": 1})
+            before = (anchor["created_at"], before_id) if anchor is not None else None
+        found = await newest_items(
+            self.newest,
+            self.collection,
+            customer_id,
+            limit,
+            accept=lambda d: d.get("customer_id") == customer_id and (not channel or d.get("channel") == channel),
+            position_of=lambda d: d["created_at"],
+            before=before,
+            projection=LISTED,
+        )
+        if found is not None:
+            return found
         query: Document = {"customer_id": customer_id}
         if channel:
             query["channel"] = channel
@@ -90,9 +111,7 @@ class MongoMessageRepository:
                     {order_field: anchor[order_field], "_id": {"$lt": before_id}},
                 ]
         order = [(order_field, DESCENDING), ("_id", DESCENDING)]
-        cursor = (
-            self.collection.find(query, {"outbox": 0, "send_text": 0, "template_params": 0}).sort(order).limit(limit)
-        )
+        cursor = self.collection.find(query, LISTED).sort(order).limit(limit)
         return [doc async for doc in cursor]
 
     async def anonymise(self, customer_id: str) -> None:

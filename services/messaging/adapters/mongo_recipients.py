@@ -13,6 +13,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from c360.by_id import find_by_ids
 from c360.outbox import OutboxRecord
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
 from services.messaging.domain.recipient import Recipient
@@ -38,8 +39,7 @@ class MongoRecipientRepository:
         return _from_document(doc) if doc else None
 
     async def get_many(self, customer_ids: list[str]) -> list[Recipient]:
-        cursor = self.collection.find({"_id": {"$in": customer_ids}}, {"outbox": 0})
-        return [_from_document(doc) async for doc in cursor]
+        return [_from_document(doc) for doc in await find_by_ids(self.collection, customer_ids, {"outbox": 0})]
 
     async def save_contact(self, customer_id: str, first_name: str, mobile: str, email: str) -> None:
         await self.collection.update_one(

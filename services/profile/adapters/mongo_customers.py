@@ -18,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from c360.by_id import find_by_ids
 from c360.mongo import duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
 from services.profile.adapters.customer_documents import from_document, to_document
@@ -74,8 +75,7 @@ class MongoCustomerRepository:
         return from_document(doc) if doc else None
 
     async def get_many(self, customer_ids: list[str]) -> list[Customer]:
-        cursor = self.collection.find({"_id": {"$in": customer_ids}}, NO_OUTBOX)
-        return [from_document(doc) async for doc in cursor]
+        return [from_document(doc) for doc in await find_by_ids(self.collection, customer_ids, NO_OUTBOX)]
 
     async def find_by_mobile(self, mobile: str) -> Customer | None:
         doc = await self.collection.find_one({"mobile": mobile}, NO_OUTBOX)

@@ -8,8 +8,9 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
+from c360.newest_index import NewestIndex, newest_items
 from c360.outbox import OutboxRelay, outbox_fields
-from services.profile.adapters.pages import before_cursor, cursor_of
+from services.profile.adapters.pages import before_cursor, cursor_of, cursor_position
 from services.profile.domain.timeline import TimelineEntry
 
 Document = dict[str, Any]
@@ -19,10 +20,12 @@ DUPLICATE_KEY = 11000
 class MongoTimeline:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection = database["timeline"]
+        self.newest = NewestIndex(database["timeline_newest"])
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("customer_id", 1), ("occurred_at", DESCENDING)], name="customer_time")
         await OutboxRelay.ensure_indexes(self.collection)
+        await self.newest.backfill(self.collection, "customer_id", "occurred_at")
 
     async def add_many(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
         """The entries this call stored: those already there (a redelivery) are left out."""
@@ -39,6 +42,7 @@ class MongoTimeline:
         ]
         if not docs:
             return []
+        await self.newest.add_many((e.customer_id, (e.occurred_at, e.id)) for e in entries)  # first: see newest_index
         try:
             await self.collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:
@@ -50,13 +54,26 @@ class MongoTimeline:
         return entries
 
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]:
-        query: Document = {"customer_id": customer_id}
-        if after:
-            query = {"$and": [query, before_cursor("occurred_at", after)]}
-        cursor = self.collection.find(query, {"outbox": 0}).sort([("occurred_at", DESCENDING), ("_id", DESCENDING)])
-        docs = [doc async for doc in cursor.limit(size + 1)]
+        found = await newest_items(
+            self.newest,
+            self.collection,
+            customer_id,
+            size + 1,
+            accept=lambda d: d.get("customer_id") == customer_id,
+            position_of=lambda d: d["occurred_at"],
+            before=cursor_position(after) if after else None,
+            projection={"outbox": 0},
+        )
+        docs = found if found is not None else await self._scan(customer_id, size, after)
         entries = [
             TimelineEntry(d["_id"], d["customer_id"], d["type"], d["occurred_at"], d["summary"]) for d in docs[:size]
         ]
         more = len(docs) > size
         return entries, cursor_of(entries[-1].occurred_at, entries[-1].id) if more else ""
+
+    async def _scan(self, customer_id: str, size: int, after: str) -> list[Document]:
+        query: Document = {"customer_id": customer_id}
+        if after:
+            query = {"$and": [query, before_cursor("occurred_at", after)]}
+        cursor = self.collection.find(query, {"outbox": 0}).sort([("occurred_at", DESCENDING), ("_id", DESCENDING)])
+        return [doc async for doc in cursor.limit(size + 1)]

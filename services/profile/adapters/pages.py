@@ -15,11 +15,16 @@ def cursor_of(moment: datetime, item_id: str) -> str:
     return base64.urlsafe_b64encode(f"{moment.isoformat()}|{item_id}".encode()).decode()
 
 
-def before_cursor(time_field: str, cursor: str) -> Document:
-    """The filter for items after `cursor` in newest-first order."""
+def cursor_position(cursor: str) -> tuple[datetime, str]:
+    """The (time, id) a cursor stands for."""
     try:
         moment_text, _, item_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        moment = datetime.fromisoformat(moment_text)
+        return datetime.fromisoformat(moment_text), item_id
     except ValueError as error:
         raise InvalidInput("INVALID_CURSOR", "The cursor is not one this service gave out.", "after") from error
+
+
+def before_cursor(time_field: str, cursor: str) -> Document:
+    """The filter for items after `cursor` in newest-first order."""
+    moment, item_id = cursor_position(cursor)
     return {"$or": [{time_field: {"$lt": moment}}, {time_field: moment, "_id": {"$lt": item_id}}]}
