@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit
+	cd deploy/local/ferretdb && CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" go test ./...
 
 integration: $(STAMP)
 	$(VENV)/bin/pytest tests/integration

@@ -68,9 +68,12 @@ class FerretDBConfig:
 
 
 def _source_hash() -> str:
+    """Every file the binary is built from: a change to any of them rebuilds it."""
     digest = hashlib.sha256()
-    for name in ("go.mod", "go.sum", "main.go"):
-        digest.update((GO_MODULE / name).read_bytes())
+    sources = [GO_MODULE / "go.mod", GO_MODULE / "go.sum"]
+    sources += sorted(p for p in GO_MODULE.glob("*.go") if not p.name.endswith("_test.go"))
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

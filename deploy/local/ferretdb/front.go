@@ -37,6 +37,8 @@ type front struct {
 	slow  time.Duration // log commands slower than this; 0 logs none
 	// noRewrite forwards guarded updates as they came (guarded.go), e.g. to compare.
 	noRewrite bool
+	// ids adds the _id index FerretDB's lookups can use to new tables (idindex.go); nil: none.
+	ids *idIndexer
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{} // client and backend connections, closed on shutdown
@@ -175,10 +177,24 @@ func (f *front) relay(client net.Conn) {
 // roundTrip forwards one request and reads FerretDB's reply, holding the
 // command's write locks throughout for serialized commands. The lock is released
 // before the reply goes to the client, so a slow client cannot hold it.
-func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req request) ([]byte, error) {
+func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req request) (reply []byte, err error) {
 	if f.slow > 0 {
 		defer f.logIfSlow(req, time.Now())
 	}
+	if f.ids != nil && req.opCode == opMsg {
+		if droppingCommands[req.command] {
+			f.ids.dropping(req.db, func() { reply, err = f.forward(backend, br, msg, req) })
+			f.ids.touched(req.db)
+			return reply, err
+		}
+		if creatingCommands[req.command] {
+			defer f.ids.touched(req.db)
+		}
+	}
+	return f.forward(backend, br, msg, req)
+}
+
+func (f *front) forward(backend net.Conn, br *bufio.Reader, msg []byte, req request) ([]byte, error) {
 	if req.serialized() {
 		unlock := f.locks.lock(req.db, req.collection, req.docIDs)
 		defer unlock()

@@ -18,6 +18,7 @@
 //	-log-level    C360_FERRETDB_LOG_LEVEL    (debug|info|warn|error, default info)
 //	-slow-ms      C360_FERRETDB_SLOW_MS      (log commands at least this slow; default 0, none)
 //	-no-guarded-rewrite  C360_FERRETDB_NO_GUARDED_REWRITE  (forward compare-and-sets unchanged)
+//	-no-id-index  C360_FERRETDB_NO_ID_INDEX  (leave lookups by _id scanning; see idindex.go)
 package main
 
 import (
@@ -85,6 +86,8 @@ func run() error {
 		"log commands that take at least this many milliseconds (0: none)")
 	noRewrite := flag.Bool("no-guarded-rewrite", os.Getenv("C360_FERRETDB_NO_GUARDED_REWRITE") != "",
 		"forward compare-and-set updates as they came instead of answering them by _id")
+	noIDIndex := flag.Bool("no-id-index", os.Getenv("C360_FERRETDB_NO_ID_INDEX") != "",
+		"do not add the _id index FerretDB's lookups by _id can use (idindex.go), e.g. to compare")
 	showVersion := flag.Bool("version", false, "print version and exit")
 	flag.Parse()
 
@@ -143,6 +146,14 @@ func run() error {
 	fr := newFront(func() (net.Conn, error) { return net.Dial("tcp", backend.Host) }, logger)
 	fr.slow = time.Duration(*slowMS) * time.Millisecond
 	fr.noRewrite = *noRewrite
+	if !*noIDIndex {
+		dataAbs, err := filepath.Abs(*dataDir)
+		if err != nil {
+			return err
+		}
+		fr.ids = newIDIndexer(dataAbs, logger)
+		go fr.ids.run(ctx)
+	}
 	go func() { done <- fr.serve(ctx, ln) }()
 	logger.Info("listening", "uri", "mongodb://"+ln.Addr().String()+"/", "ferretdb", backend.Host)
 

@@ -67,7 +67,7 @@ type request struct {
 	opCode     int32
 	moreToCome bool   // OP_MSG flag: the client expects no reply
 	command    string // OP_MSG only: first key of the body document
-	db         string // OP_MSG only, and only for serialized commands: the $db field
+	db         string // OP_MSG only, for serialized, creating and dropping commands: the $db field
 	collection string // OP_MSG only, when the command's first value names one
 	// For serialized commands: the _id keys of the documents they change when every
 	// statement's filter is {_id: <string or ObjectId>}; nil means any document of
@@ -137,7 +137,7 @@ func parseRequest(msg []byte) (request, error) {
 	if coll, ok := first.Value().StringValueOK(); ok {
 		req.collection = coll // find, update, aggregate, ...: the collection they work on
 	}
-	if !req.serialized() {
+	if !req.serialized() && !creatingCommands[req.command] && !droppingCommands[req.command] {
 		return req, nil
 	}
 	val, err := bsoncore.Document(body).LookupErr("$db")
@@ -149,6 +149,9 @@ func parseRequest(msg []byte) (request, error) {
 		return req, fmt.Errorf("%w: %s with non-string $db", errMalformed, req.command)
 	}
 	req.db = db
+	if !req.serialized() {
+		return req, nil
+	}
 	var statements []bsoncore.Document // nil when unreadable: then nothing is confined to documents
 	if req.command == "update" || req.command == "delete" {
 		statements, _ = statementsOf(req.command, body, sequences)
