@@ -7,6 +7,7 @@ records each process's CPU time during the gateway's runs alone.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class Customer360Result:
     direct_rpcs: dict[str, int] = field(default_factory=dict)
     gateway_cpu: Counter[str] = field(default_factory=Counter)  # CPU s per process during gateway runs
     per_rpc: list[Run] = field(default_factory=list)  # each backend call alone, concurrency 1
+    cpu_per_request: dict[str, float] = field(default_factory=dict)  # at concurrency 1, all processes, seconds
 
     @property
     def gateway_requests(self) -> int:
@@ -64,9 +66,25 @@ class Customer360Result:
         found.append(Target.at_most("1", "RPCs per backend: direct differs from gateway", 0.0 if same else 1.0, 0.0))
         return found
 
+    def speedup_ceiling(self, cores: int) -> float | None:
+        """The most any client could gain over naive at concurrency 1 on `cores` cores: a request's CPU work
+        (every process, the store included) cannot take less than that work spread over every core."""
+        by = self._by()
+        work = self.cpu_per_request.get("gateway")
+        if ("naive", 1) not in by or not work:
+            return None
+        return by["naive", 1].p(0.5) / 1000 / (work / cores)
+
     def findings(self) -> list[str]:
         by = self._by()
         lines = []
+        cores = os.cpu_count() or 1
+        if (ceiling := self.speedup_ceiling(cores)) is not None:
+            per_request = ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in sorted(self.cpu_per_request.items()))
+            lines.append(
+                f"CPU per request at concurrency 1, every process and the store summed: {per_request}; on {cores} "
+                f"cores no client can beat naive by more than {ceiling:.2f}x (naive p50 / (gateway CPU / cores))"
+            )
         for level in sorted({r.concurrency for r in self.runs}):
             g, d, n = by["gateway", level], by["direct", level], by["naive", level]
             lines.append(
@@ -132,9 +150,12 @@ async def run(
             for label, call in (("gateway", gateway), ("direct", direct), ("naive", naive)):
                 before = cpu()
                 result.runs.append(await closed_loop(label, call, ids, level, seconds))
+                after = cpu()
+                spent = {k: after[k] - before[k] for k in after if k in before}
                 if label == "gateway":
-                    after = cpu()
-                    result.gateway_cpu.update({k: after[k] - before[k] for k in after if k in before})
+                    result.gateway_cpu.update(spent)
+                if level == 1 and result.runs[-1].latencies:
+                    result.cpu_per_request[label] = sum(spent.values()) / len(result.runs[-1].latencies)
     finally:
         await backends.close()
     return result

@@ -103,7 +103,6 @@ async def run(stack: Stack, customers: list[tuple[str, str]], events: int, histo
     db = client[f"{stack.config.database_prefix}loyalty"]
     try:
         await wait_stored(db, history)
-        before = await _count_stored(db)
         purchase_ids: list[str] = []
         started = time.perf_counter()
         await publish_purchases(

@@ -2,7 +2,8 @@
 
 Keeping it here means a purchase batch resolves its customers with a few indexed
 reads instead of one profile RPC per purchase, and redemption checks the status
-without a synchronous call.
+without a synchronous call. Identifiers are found through a key index (reads by
+`_id`; c360/key_index.py) and confirmed against the customer's document.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from c360.by_id import find_by_ids
+from c360.key_index import KeyIndex
 from services.loyalty.domain.customer import ACTIVE, ERASED, CustomerFacts
 
 Document = dict[str, Any]
+OWNER_KEYS = {"mobile": "mobile", "ext_ref": "ext_ref", "referral_code": "referral_code"}
+MEMBER_KEYS = {"referred_by": "referred_by_code"}
 STATUS_BY_PROTO = {
     profile_pb2.CUSTOMER_STATUS_SUSPENDED: "SUSPENDED",
     profile_pb2.CUSTOMER_STATUS_DELETED: ERASED,
@@ -27,10 +31,12 @@ STATUS_BY_PROTO = {
 class MongoCustomerProjection:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = database["customers"]
+        self.keys = KeyIndex(database["customer_keys"])
 
     async def ensure_indexes(self) -> None:
         for name in ("mobile", "ext_ref", "referral_code", "referred_by_code"):
             await self.collection.create_index([(name, ASCENDING)], name=f"by_{name}")
+        await self.keys.backfill(self.collection, OWNER_KEYS, MEMBER_KEYS)
 
     async def save(self, customer: profile_pb2.Customer) -> None:
         """Registration or update: identifiers and status as the profile service last stated them."""
@@ -43,6 +49,11 @@ class MongoCustomerProjection:
             fields["referral_code"] = customer.referral_code
         if customer.referred_by_code:
             fields["referred_by_code"] = customer.referred_by_code
+        await self.keys.key(  # first: a crash in between leaves a key its document does not confirm yet
+            customer.id,
+            {kind: fields.get(field) or "" for kind, field in OWNER_KEYS.items()},
+            {kind: fields.get(field) or "" for kind, field in MEMBER_KEYS.items()},
+        )
         await self.collection.update_one(
             {"_id": customer.id}, {"$set": fields, "$setOnInsert": {"referral_rewarded": False}}, upsert=True
         )
@@ -63,15 +74,29 @@ class MongoCustomerProjection:
         """`mobile` or `ext_ref` values to customer ids (erased customers are not found)."""
         if not values:
             return {}
-        cursor = self.collection.find({field: {"$in": values}}, {field: 1})
-        return {doc[field]: doc["_id"] async for doc in cursor}
+        owners = await self.keys.owners(field, values)
+        if owners is None:
+            cursor = self.collection.find({field: {"$in": values}}, {field: 1})
+            return {doc[field]: doc["_id"] async for doc in cursor}
+        docs = {d["_id"]: d for d in await find_by_ids(self.collection, list(set(owners.values())), {field: 1})}
+        return {value: owner for value, owner in owners.items() if docs.get(owner, {}).get(field) == value}
 
     async def by_referral_code(self, code: str) -> CustomerFacts | None:
-        doc = await self.collection.find_one({"referral_code": code})
-        return _facts(doc) if doc else None
+        owners = await self.keys.owners("referral_code", [code])
+        if owners is None:
+            doc = await self.collection.find_one({"referral_code": code})
+            return _facts(doc) if doc else None
+        doc = await self.collection.find_one({"_id": owners[code]}) if code in owners else None
+        return _facts(doc) if doc and doc.get("referral_code") == code else None
 
     async def referred_count(self, code: str) -> int:
-        return await self.collection.count_documents({"referred_by_code": code}) if code else 0
+        if not code:
+            return 0
+        members = await self.keys.members("referred_by", code)
+        if members is None:
+            return await self.collection.count_documents({"referred_by_code": code})
+        docs = await find_by_ids(self.collection, members, {"referred_by_code": 1})
+        return sum(1 for doc in docs if doc.get("referred_by_code") == code)
 
     async def mark_referral_rewarded(self, customer_id: str) -> None:
         await self.collection.update_one({"_id": customer_id}, {"$set": {"referral_rewarded": True}})
