@@ -73,7 +73,7 @@ class Customer360Result:
         work = self.cpu_per_request.get("gateway")
         if ("naive", 1) not in by or not work:
             return None
-        return by["naive", 1].p(0.5) / 1000 / (work / cores)
+        return by["naive", 1].p(0.5) / (work / cores)
 
     def findings(self) -> list[str]:
         by = self._by()

@@ -68,3 +68,30 @@ async def test_the_authenticator_accepts_hs256_and_refuses_rs256_without_a_jwks(
     rs256 = jwt.encode({"sub": "alice"}, key, algorithm="RS256")
     with pytest.raises(AuthenticationFailed, match="no JWKS URL"):
         await authenticator.authenticate(f"Bearer {rs256}")
+
+
+async def test_a_verified_token_is_remembered_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway import auth
+
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(token: str, *args: object, **kwargs: object) -> object:
+        decoded.append(token)
+        return real_decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    now = [time.time()]
+    authenticator = auth.Authenticator(SECRET, clock=lambda: now[0])
+    token = mint_token("alice", ["viewer"], SECRET, ttl_seconds=60)
+
+    first = await authenticator.authenticate(f"Bearer {token}")
+    assert await authenticator.authenticate(f"Bearer {token}") == first
+    assert len(decoded) == 1  # the second request was answered from memory
+
+    now[0] += 61  # past its `exp`: verified again (PyJWT, on the real clock, still accepts it)
+    assert await authenticator.authenticate(f"Bearer {token}") == first
+    assert len(decoded) == 2
+
+    with pytest.raises(AuthenticationFailed):  # a refused token is never remembered as good
+        await authenticator.authenticate(f"Bearer {token[:-2]}xx")
