@@ -26,6 +26,7 @@ from bench.targets import Target
 from deploy.local.stack import Stack
 from gateway.auth import mint_token
 
+LOYALTY_PROFILE_SECONDS = 10  # py-spy on loyalty from the start of the ingestion scenario
 LAG_CUSTOMERS = 25  # under the gateway's 30-alias limit: one poll query covers them all
 
 
@@ -93,6 +94,11 @@ async def _seed(stack: Stack, options: argparse.Namespace, parts: dict[str, str]
     return Seeded(customers, tracked, with_coupons, resources.snapshot(stack))
 
 
+def cpu_probe(stack: Stack) -> Callable[[], dict[str, float]]:
+    """CPU seconds so far of each process of the stack and of the store."""
+    return lambda: {name: cpu_s for name, (_, cpu_s) in resources.snapshot(stack, with_store=True).items()}
+
+
 async def _reads(
     stack: Stack, http: httpx.AsyncClient, seeded: Seeded, options: argparse.Namespace, out: Path, parts: dict[str, str]
 ) -> list[Target]:
@@ -101,10 +107,9 @@ async def _reads(
     progress(f"scenario 1: customer360 at concurrency {levels}, {options.seconds}s each")
     resources.reset_peaks(stack)
 
-    def cpu() -> dict[str, float]:
-        return {name: cpu_s for name, (_, cpu_s) in resources.snapshot(stack, with_store=True).items()}
-
-    full = await customer360.run(stack, http, seeded.ids, levels, options.seconds, cpu, seeded.with_coupons[0])
+    full = await customer360.run(
+        stack, http, seeded.ids, levels, options.seconds, cpu_probe(stack), seeded.with_coupons[0]
+    )
     parts["1"] = sections.customer360(full, options, out)
     parts["5"] = sections.resources(seeded.idle, resources.peaks(stack), full, out)
 
@@ -128,7 +133,12 @@ async def _writes(
 ) -> list[Target]:
     """Scenario 3: ingestion as fast as possible, then the lag at each steady rate."""
     progress(f"scenario 3: ingestion of {options.ingest} events")
-    ingest = await ingestion.run(stack, seeded.customers, options.ingest, options.purchases)
+    sampler = profiling.start_sampling(
+        stack.processes["loyalty"].pid, LOYALTY_PROFILE_SECONDS, out / "loyalty-profile.txt"
+    )
+    ingest = await ingestion.run(stack, seeded.customers, options.ingest, options.purchases, cpu_probe(stack))
+    sampler.wait()
+    parts["3b"] = sections.loyalty_profile(out / "loyalty-profile.txt", LOYALTY_PROFILE_SECONDS, profiling.RATE)
     lagged: list[lag.LagResult] = []
     topic = f"{stack.config.topic_prefix}purchases"
     published = options.purchases + options.ingest

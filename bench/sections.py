@@ -150,3 +150,17 @@ def profile(collapsed: Path, seconds: float, rate: int, error: str) -> str:
         + "\nTop 10 frames by own time:\n\n"
         + report.table([{"frame": f, "self %": round(s, 1), "inclusive %": round(i, 1)} for f, s, i in frames])
     )
+
+
+def loyalty_profile(collapsed: Path, seconds: float, rate: int) -> str:
+    """Where loyalty spent its CPU while the ingestion scenario's events went in."""
+    frames = profiling.top_frames(collapsed) if collapsed.exists() else []
+    if not frames:
+        return "### Loyalty during ingestion\n\n(py-spy gave no samples)\n"
+    busy = profiling.samples(collapsed) / (rate * seconds)
+    return (
+        f"### Loyalty during ingestion (py-spy, the scenario's first {seconds:g}s, CPU samples only)\n\n"
+        f"Loyalty was on CPU in {busy:.0%} of the time sampled; the rest it waited, mostly on the store "
+        "(its cores busy are in the findings above). Top 10 frames by own time:\n\n"
+        + report.table([{"frame": f, "self %": round(s, 1), "inclusive %": round(i, 1)} for f, s, i in frames])
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,14 @@ from pymongo import AsyncMongoClient
 
 from bench.seed import publish_purchases
 from bench.targets import Target
+from c360.by_id import find_by_ids
 from deploy.local.stack import Stack
 
 BATCH = 1000
 PROBE_WINDOW = 16
+CONSUMER_BATCH = 500  # loyalty's purchases consumer: records per fetch (c360/kafka/consumer.py)
+ACCOUNT_PARALLELISM = 8  # accounts loyalty updates side by side (services/loyalty/app/post_purchase_changes.py)
+CpuProbe = Callable[[], dict[str, float]]
 
 
 @dataclass
@@ -24,6 +29,8 @@ class IngestionResult:
     publish_seconds: float
     visible_seconds: float  # from the first publish until every purchase and ledger entry is stored
     raw_seconds: float  # insert_many of the same number of purchase + ledger documents
+    account_seconds: float  # one update by _id of each batch's customers' accounts, as loyalty must at least
+    cpu: dict[str, float]  # CPU seconds per process (the store included) while the events went in
 
     @property
     def events_per_second(self) -> float:
@@ -33,13 +40,24 @@ class IngestionResult:
     def raw_per_second(self) -> float:
         return self.events / self.raw_seconds
 
+    @property
+    def floor_per_second(self) -> float:
+        return self.events / (self.raw_seconds + self.account_seconds)
+
     def findings(self) -> list[str]:
         share = self.events_per_second / self.raw_per_second
+        busy = ", ".join(
+            f"{k} {v / self.visible_seconds:.2f}" for k, v in sorted(self.cpu.items(), key=lambda i: -i[1])
+        )
         return [
             f"ingested {self.events} purchases in {self.visible_seconds:.1f}s = {self.events_per_second:.0f}/s "
             f"(published in {self.publish_seconds:.1f}s)",
             f"raw bulk write of the same purchase + ledger documents: {self.raw_per_second:.0f}/s",
             f"ingestion = {share:.0%} of the raw write rate (target >= 50%)",
+            f"the same raw writes plus one update by `_id` of each customer's account per batch of {CONSUMER_BATCH} "
+            f"(the least an atomic balance needs; {self.account_seconds:.2f}s of it): {self.floor_per_second:.0f}/s; "
+            f"ingestion = {self.events_per_second / self.floor_per_second:.0%} of that",
+            f"cores busy while ingesting (CPU s per wall s): {busy}",
         ]
 
     def targets(self) -> list[Target]:
@@ -97,13 +115,16 @@ async def wait_history(stack: Stack, count: int) -> None:
         await client.close()
 
 
-async def run(stack: Stack, customers: list[tuple[str, str]], events: int, history: int) -> IngestionResult:
+async def run(
+    stack: Stack, customers: list[tuple[str, str]], events: int, history: int, cpu: CpuProbe
+) -> IngestionResult:
     """Waits for the `history` already published, then publishes `events` more and times them in."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.config.mongodb_uri)
     db = client[f"{stack.config.database_prefix}loyalty"]
     try:
         await wait_stored(db, history)
         purchase_ids: list[str] = []
+        before = cpu()
         started = time.perf_counter()
         await publish_purchases(
             stack.config.kafka_bootstrap,
@@ -116,10 +137,38 @@ async def run(stack: Stack, customers: list[tuple[str, str]], events: int, histo
         published = time.perf_counter() - started
         await wait_ingested(db, purchase_ids)  # the stored documents are what "reflected" means here
         visible = time.perf_counter() - started
+        after = cpu()
         raw = await _raw_bulk_write(client, db, events)
+        accounts = await _account_updates(client, db, purchase_ids)
     finally:
         await client.close()
-    return IngestionResult(events, published, visible, raw)
+    spent = {k: after[k] - before[k] for k in after if k in before}
+    return IngestionResult(events, published, visible, raw, accounts, spent)
+
+
+async def _account_updates(client: AsyncMongoClient[dict[str, Any]], db: Any, purchase_ids: list[str]) -> float:
+    """Seconds of one `$inc` by `_id` per customer per consumer batch (loyalty's parallelism), on copies of the
+    very account documents: what any ingestion keeping an atomic balance per customer writes at least."""
+    scratch = client[f"bench_accounts_{uuid.uuid4().hex[:8]}"]
+    try:
+        owners = {
+            d["_id"]: d["customer_id"] for d in await find_by_ids(db["purchases"], purchase_ids, {"customer_id": 1})
+        }
+        customers = list(dict.fromkeys(owners.values()))
+        await scratch["accounts"].insert_many(await find_by_ids(db["accounts"], customers) or [{}])
+        gate = asyncio.Semaphore(ACCOUNT_PARALLELISM)
+
+        async def bump(customer_id: str) -> None:
+            async with gate:
+                await scratch["accounts"].update_one({"_id": customer_id}, {"$inc": {"points_balance": 1}})
+
+        started = time.perf_counter()
+        for offset in range(0, len(purchase_ids), CONSUMER_BATCH):
+            batch = {owners[p] for p in purchase_ids[offset : offset + CONSUMER_BATCH] if p in owners}
+            await asyncio.gather(*(bump(c) for c in batch))
+        return time.perf_counter() - started
+    finally:
+        await client.drop_database(scratch.name)
 
 
 async def _copy_indexes(source: Any, target: Any) -> None:

@@ -54,3 +54,41 @@ async def test_a_page_of_loyalty_coupons_and_metrics_costs_the_same_calls_at_any
     # one BatchListCoupons for the coupon pages and one BatchGetCampaigns for the level below them.
     assert small["extensions"]["rpcCalls"] == {"profile": 1, "loyalty": 1, "coupons": 2}
     assert large["extensions"]["rpcCalls"] == small["extensions"]["rpcCalls"]
+
+
+LOYALTY_LISTS = """
+query Lists($id: ID!, $n: Int!) {
+  customer360(id: $id) {
+    loyalty {
+      pointsBalance
+      ...Recent
+      adjustments: history(first: 1, type: ADJUST) { edges { node { points } } }
+      otps { maskedCode }
+    }
+  }
+}
+fragment Recent on Loyalty { history(first: $n) { edges { node { points } } pageInfo { hasNextPage } } }"""
+
+
+async def test_the_loyalty_lists_cost_one_call_each_whatever_the_arguments_and_fragments(
+    gateway: GraphQLClient,
+) -> None:
+    """The ledger and OTP pages start beside the account (prefetch.py) with the keys their fields load."""
+    from tests.integration.test_loyalty_points import adjust
+
+    customer = await register(gateway)
+    manager = gateway.as_user("manager-mia", "MANAGER")
+    for points in (100, 200, 300):
+        await adjust(manager, customer["id"], points)
+
+    body = await gateway.execute(LOYALTY_LISTS, id=customer["id"], n=2)
+
+    assert "errors" not in body, body
+    loyalty = body["data"]["customer360"]["loyalty"]
+    assert loyalty["pointsBalance"] == 600
+    assert [e["node"]["points"] for e in loyalty["history"]["edges"]] == [300, 200]
+    assert loyalty["history"]["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["points"] for e in loyalty["adjustments"]["edges"]] == [300]
+    assert loyalty["otps"] == []
+    # BatchGetAccounts, one ListLedger for both pages, one ListOtps: the fields found their prefetched pages.
+    assert body["extensions"]["rpcCalls"] == {"profile": 1, "loyalty": 3}

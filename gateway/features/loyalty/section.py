@@ -9,6 +9,7 @@ from gateway.context import GatewayInfo
 from gateway.features.loyalty.loaders import accounts_by_customer, purchase_pages
 from gateway.features.loyalty.metrics_types import CustomerMetrics, PurchaseConnection
 from gateway.features.loyalty.paging import page_size
+from gateway.features.loyalty.prefetch import start_loyalty_lists
 from gateway.features.loyalty.types import Loyalty
 
 
@@ -24,6 +25,7 @@ class LoyaltySection:
 
     @strawberry.field
     async def loyalty(self, info: GatewayInfo) -> Loyalty | None:
+        start_loyalty_lists(info, str(self.id))
         return Loyalty(account=await _account(info, str(self.id)))
 
     @strawberry.field(description="Spend metrics, current within a second of a purchase.")

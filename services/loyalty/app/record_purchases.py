@@ -64,7 +64,9 @@ class RecordPurchases:
         if not to_post:
             return poison
         changes = [purchase_change(s, self.expiry) for s in to_post]
-        facts = await self.customers.get_many(list({s.customer_id for s in to_post}))
+        facts = {f.id: f for f in customers.values()}  # as resolved; read only for purchases stored under others
+        if missing := list({s.customer_id for s in to_post} - facts.keys()):
+            facts.update(await self.customers.get_many(missing))
         rewards = await referral_changes(to_post, facts, self.customers, self.referral_points, self.expiry)
         # Only changes of purchases stored before this call (and rewards) can have been applied already.
         maybe_done = {purchase_change(s, self.expiry).id for s in stored.values()} | {c.id for c, _ in rewards}
