@@ -42,6 +42,10 @@ class OutboxRecord:
     # The trace of the request that caused the event, so its consumers continue that trace.
     trace_headers: dict[str, str] = field(default_factory=tracing.current_trace_headers)
 
+    def correlation_headers(self) -> list[tuple[str, bytes]]:
+        """The Kafka headers that carry the request's correlation id to the consumers' logs."""
+        return [("x-correlation-id", self.correlation_id.encode())] if self.correlation_id else []
+
     def to_document(self) -> Document:
         return {
             "event_id": self.event_id,
@@ -152,7 +156,7 @@ class OutboxRelay:
         stored = list((doc or {}).get("outbox") or [])
         for element in stored:
             record = OutboxRecord.from_document(element)
-            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
+            headers = record.correlation_headers()
             with tracing.span_from_headers(f"publish {record.topic}", record.trace_headers, tracing.SpanKind.PRODUCER):
                 headers += [(k, v.encode()) for k, v in tracing.current_trace_headers().items()]
                 await self._publisher.publish(record.topic, record.key, record.value, headers)

@@ -78,3 +78,45 @@ async def test_records_of_one_key_keep_their_order_while_keys_run_side_by_side(i
     finally:
         await admin.close()
     assert sum(meta.offset for meta in committed.values()) == KEYS * PER_KEY
+
+
+async def test_records_published_in_order_without_waiting_for_each_arrive_in_that_order(infra: Any) -> None:
+    """KafkaPublisher.publish_in_order queues a key's records without a round trip each; order must hold."""
+    bootstrap = infra.kafka_bootstrap
+    topic = f"publish-order-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, [topic], partitions=3)
+    publisher = KafkaPublisher(bootstrap, "publish-order-test")
+    await publisher.start()
+    try:
+        chains = [[(topic, f"customer-{k}", str(seq).encode(), []) for seq in range(200)] for k in range(4)]
+        await asyncio.gather(*(publisher.publish_in_order(chain) for chain in chains))  # type: ignore[arg-type]
+    finally:
+        await publisher.stop()
+
+    seen: dict[str, list[int]] = {}
+
+    async def handle(record: Record) -> None:
+        seen.setdefault(record.key.decode(), []).append(int(record.value))
+
+    dead_letters = KafkaPublisher(bootstrap, "publish-order-dlq")
+    await dead_letters.start()
+    loop = ConsumerLoop(
+        bootstrap=bootstrap,
+        group_id=f"publish-order-{uuid.uuid4().hex[:6]}",
+        topics=[topic],
+        handler=handle,
+        dead_letters=dead_letters,
+    )
+    stop = asyncio.Event()
+    consuming = asyncio.create_task(loop.run(stop))
+    try:
+        await eventually(lambda: _count(seen, 800), within_seconds=60)
+    finally:
+        stop.set()
+        await consuming
+        await dead_letters.stop()
+    assert seen == {f"customer-{k}": list(range(200)) for k in range(4)}
+
+
+async def _count(seen: dict[str, list[int]], wanted: int) -> bool:
+    return sum(len(values) for values in seen.values()) >= wanted

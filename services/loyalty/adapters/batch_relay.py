@@ -92,9 +92,7 @@ class BatchOutboxRelay(OutboxRelay):
             await self._docs.update_one(_guard(doc), CLEARED)
 
     async def _publish_in_order(self, records: list[OutboxRecord]) -> None:
-        for record in records:
-            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
-            await self._kafka.publish(record.topic, record.key, record.value, headers)
+        await self._kafka.publish_in_order([(r.topic, r.key, r.value, r.correlation_headers()) for r in records])
 
 
 def _guard(doc: Document) -> Document:

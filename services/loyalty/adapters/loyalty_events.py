@@ -86,6 +86,4 @@ class DirectEvents:
         await asyncio.gather(*(self._in_order(chain) for chain in by_key.values()))
 
     async def _in_order(self, records: list[OutboxRecord]) -> None:
-        for record in records:
-            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
-            await self._publisher.publish(record.topic, record.key, record.value, headers)
+        await self._publisher.publish_in_order([(r.topic, r.key, r.value, r.correlation_headers()) for r in records])

@@ -108,7 +108,7 @@ class ReadOnlyRelay:
         for record in records:
             if record.event_id in done:
                 continue
-            headers = [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
+            headers = record.correlation_headers()
             await self._publisher.publish(record.topic, record.key, record.value, headers)
             await self._published.update_one(
                 {"_id": record.event_id}, {"$setOnInsert": {"at": datetime.now(UTC)}}, upsert=True

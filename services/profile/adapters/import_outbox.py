@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 Document = dict[str, Any]
 
 
-def _headers(record: OutboxRecord) -> list[tuple[str, bytes]]:
-    return [("x-correlation-id", record.correlation_id.encode())] if record.correlation_id else []
-
-
 class ImportOutbox:
     def __init__(
         self, database: AsyncDatabase[Document], customers: AsyncCollection[Document], publisher: KafkaPublisher
@@ -43,7 +39,9 @@ class ImportOutbox:
 
     async def release(self, batch_id: str, events: list[OutboxRecord]) -> None:
         """Publishes a written batch's events (the producer batches the sends), then drops the stage."""
-        await asyncio.gather(*(self._publisher.publish(e.topic, e.key, e.value, _headers(e)) for e in events))
+        await asyncio.gather(
+            *(self._publisher.publish(e.topic, e.key, e.value, e.correlation_headers()) for e in events)
+        )
         await self._stages.delete_one({"_id": batch_id})
 
     async def recover(self) -> None:
