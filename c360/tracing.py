@@ -9,6 +9,7 @@ variant) is set; without it tracing still propagates context but exports nothing
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -46,7 +47,10 @@ def shutdown_tracing() -> None:
         provider.shutdown()
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """One tracer per process (a proxy until the provider is installed): the SDK builds a new one per call,
+    which was 3 % of the gateway's CPU with a span per RPC."""
     return trace.get_tracer("customer360")
 
 

@@ -19,7 +19,7 @@ from deploy.local.stack import Stack
 BATCH = 1000
 PROBE_WINDOW = 16
 CONSUMER_BATCH = 500  # loyalty's purchases consumer: records per fetch (c360/kafka/consumer.py)
-ACCOUNT_PARALLELISM = 8  # accounts loyalty updates side by side (services/loyalty/app/post_purchase_changes.py)
+ACCOUNT_PARALLELISM = 32  # accounts loyalty updates side by side (services/loyalty/app/post_purchase_changes.py)
 CpuProbe = Callable[[], dict[str, float]]
 
 
@@ -97,13 +97,12 @@ async def wait_ingested(db: Any, purchase_ids: list[str], poll: float = 0.1, lim
 
 
 async def _ingested(db: Any, purchase_id: str) -> bool:
-    purchase = await db["purchases"].find_one({"_id": purchase_id}, {"points_earned": 1})
-    if purchase is None:
-        return False
-    if not purchase.get("points_earned"):
-        return True
+    """One read for a purchase that earned points (its ledger entry is written last), two otherwise."""
     entry = await db["ledger"].find_one({"_id": f"earn:{purchase_id}"}, {"status": 1})
-    return entry is not None and entry.get("status") == "POSTED"
+    if entry is not None:
+        return bool(entry.get("status") == "POSTED")
+    purchase = await db["purchases"].find_one({"_id": purchase_id}, {"points_earned": 1})
+    return purchase is not None and not purchase.get("points_earned")
 
 
 async def wait_history(stack: Stack, count: int) -> None:

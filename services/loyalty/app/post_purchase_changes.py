@@ -15,7 +15,7 @@ from services.loyalty.app.ports import AccountRepository, AppliedOperation, Ledg
 from services.loyalty.domain.ledger import Change, LedgerEntry
 
 CHUNK = 50
-PARALLEL_CUSTOMERS = 8
+PARALLEL_CUSTOMERS = 32  # accounts written side by side (each a compare-and-set by _id)
 Posting = tuple[LedgerEntry, AppliedOperation]
 
 
