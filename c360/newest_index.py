@@ -6,7 +6,8 @@ customer's purchases. With this index it is one read by `_id` plus point reads o
 
 Writers add an item's (position, id) here *before* writing the item, so no stored item is
 ever missing from its owner's index; a crash in between leaves an id without an item, which
-readers skip. The index keeps an owner's newest `keep` entries. Readers fall back to the
+readers skip. An owner's lists of one service share a document (NewestLists), so a write
+that lists a purchase and its ledger entry is one update. Readers fall back to the
 collection's own query when the index cannot tell: past those entries, and until `backfill`
 has indexed the items stored before the index existed.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -27,7 +29,7 @@ from c360.by_id import bounded, find_by_ids
 Document = dict[str, Any]
 Entry = tuple[Any, str]  # (position: a time or a sortable string, item id); newest first = largest first
 KEEP = 100
-BACKFILLED = "~backfilled"  # the marker document; "~" never starts an owner id
+BACKFILLED = "~backfilled:"  # + a list's name: the marker documents; "~" never starts an owner id
 
 
 @dataclass(frozen=True)
@@ -36,71 +38,101 @@ class Newest:
     complete: bool  # every item the owner has is listed (nothing trimmed)
 
 
-class NewestIndex:
+class NewestLists:
+    """An owner's newest lists (purchases, ledger entries, ...) in one document, so a write that adds to
+    several lists of one owner is one update. Each list keeps its owner's newest `keep` entries."""
+
     def __init__(self, collection: AsyncCollection[Document], keep: int = KEEP) -> None:
         self._docs = collection
         self._keep = keep
-        self._backfilled = False
+        self._backfilled: set[str] = set()
 
-    async def add(self, owner: str, entries: Iterable[Entry]) -> None:
-        """Appends the entries in one atomic update by `_id` (FerretDB has no `$push` with `$sort`/`$slice`,
-        so readers sort and drop repeats); past twice `keep` entries the document is compacted."""
+    def index(self, name: str) -> NewestIndex:
+        return NewestIndex(self, name)
+
+    async def add(self, owner: str, lists: dict[str, list[Entry]]) -> None:
+        """Appends to the named lists in one atomic update by `_id` (FerretDB has no `$push` with `$sort` or
+        `$slice`, so readers sort and drop repeats); a list past twice `keep` entries is compacted."""
+        push = {name: {"$each": _stored(entries)} for name, entries in lists.items() if entries}
+        if not push:
+            return
         doc = await self._docs.find_one_and_update(
-            {"_id": owner},
-            {"$push": {"e": {"$each": _stored(list(entries))}}, "$inc": {"v": 1}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+            {"_id": owner}, {"$push": push, "$inc": {"v": 1}}, upsert=True, return_document=ReturnDocument.AFTER
         )
-        if doc is not None and len(doc.get("e", [])) > 2 * self._keep:
-            await self._compact(doc)
+        if doc is not None and any(len(doc.get(name, [])) > 2 * self._keep for name in push):
+            await self._compact(doc, list(push))
 
-    async def _compact(self, doc: Document) -> None:
-        """Keeps the newest `keep`, unless another write came first (it compacts in turn)."""
-        kept, trimmed = merge([], _entries(doc), self._keep)
-        await self._docs.update_one(
-            {"_id": doc["_id"], "v": doc["v"]},
-            {"$set": {"e": _stored(kept), "trimmed": trimmed or bool(doc.get("trimmed")), "v": doc["v"] + 1}},
-        )
+    async def add_many(self, entries: Iterable[tuple[str, str, Entry]]) -> None:
+        """(list name, owner, entry) triples: one update per owner, owners side by side."""
+        by_owner: dict[str, dict[str, list[Entry]]] = {}
+        for name, owner, entry in entries:
+            by_owner.setdefault(owner, {}).setdefault(name, []).append(entry)
+        await bounded([partial(self.add, owner, lists) for owner, lists in by_owner.items()])
 
-    async def add_many(self, entries: Iterable[tuple[str, Entry]]) -> None:
-        """(owner, entry) pairs: one update per owner, owners side by side."""
-        by_owner: dict[str, list[Entry]] = {}
-        for owner, entry in entries:
-            by_owner.setdefault(owner, []).append(entry)
-        await bounded([lambda o=o, e=e: self.add(o, e) for o, e in by_owner.items()])  # type: ignore[misc]
-
-    async def get(self, owner: str) -> Newest | None:
-        """None while the index may miss items stored before it existed (the caller scans)."""
-        if not await self._is_backfilled():
+    async def get(self, owner: str, name: str) -> Newest | None:
+        """None while the list may miss items stored before it existed (the caller scans)."""
+        if not await self._is_backfilled(name):
             return None
-        doc = await self._docs.find_one({"_id": owner})
+        doc = await self._docs.find_one({"_id": owner}, {name: 1, f"{name}_trimmed": 1})
         if doc is None:
             return Newest([], complete=True)
-        entries, _ = merge([], _entries(doc), len(doc.get("e", [])))
-        return Newest(entries, complete=not doc.get("trimmed"))
+        stored = _entries(doc, name)
+        entries, _ = merge([], stored, len(stored))
+        return Newest(entries, complete=not doc.get(f"{name}_trimmed"))
 
-    async def backfill(self, items: AsyncCollection[Document], owner_field: str, position_field: str) -> None:
-        """Indexes the items already stored (once per collection; every instance may run it at once:
-        each add is a merge). Writers add their items all along, so none stored meanwhile is missed."""
-        if await self._is_backfilled():
+    async def backfill(
+        self, name: str, items: AsyncCollection[Document], owner_field: str, position_field: str
+    ) -> None:
+        """Lists the items already stored (once per list; every instance may run it at once: each add is
+        an append, repeats are dropped). Writers add their items all along, so none stored meanwhile is missed."""
+        if await self._is_backfilled(name):
             return
-        batch: list[tuple[str, Entry]] = []
-        projection = {owner_field: 1, position_field: 1}
-        async for doc in items.find({}, projection):
+        batch: list[tuple[str, str, Entry]] = []
+        async for doc in items.find({}, {owner_field: 1, position_field: 1}):
             if doc.get(owner_field) is not None and doc.get(position_field) is not None:
-                batch.append((doc[owner_field], (doc[position_field], doc["_id"])))
+                batch.append((name, doc[owner_field], (doc[position_field], doc["_id"])))
             if len(batch) >= 500:
                 await self.add_many(batch)
                 batch = []
         await self.add_many(batch)
         with contextlib.suppress(DuplicateKeyError):  # another instance finished first
-            await self._docs.insert_one({"_id": BACKFILLED})
-        self._backfilled = True
+            await self._docs.insert_one({"_id": BACKFILLED + name})
+        self._backfilled.add(name)
 
-    async def _is_backfilled(self) -> bool:
-        if not self._backfilled:
-            self._backfilled = await self._docs.find_one({"_id": BACKFILLED}) is not None
-        return self._backfilled
+    async def _compact(self, doc: Document, names: list[str]) -> None:
+        """Keeps each list's newest `keep`, unless another write came first (it compacts in turn)."""
+        changes: Document = {"v": doc["v"] + 1}
+        for name in names:
+            kept, trimmed = merge([], _entries(doc, name), self._keep)
+            changes[name] = _stored(kept)
+            changes[f"{name}_trimmed"] = trimmed or bool(doc.get(f"{name}_trimmed"))
+        await self._docs.update_one({"_id": doc["_id"], "v": doc["v"]}, {"$set": changes})
+
+    async def _is_backfilled(self, name: str) -> bool:
+        if name not in self._backfilled and await self._docs.find_one({"_id": BACKFILLED + name}) is not None:
+            self._backfilled.add(name)
+        return name in self._backfilled
+
+
+class NewestIndex:
+    """One owner list: a named list of a NewestLists, or the only list of a collection of its own."""
+
+    def __init__(self, where: AsyncCollection[Document] | NewestLists, name: str = "e", keep: int = KEEP) -> None:
+        self._lists = where if isinstance(where, NewestLists) else NewestLists(where, keep)
+        self.name = name
+
+    async def add(self, owner: str, entries: Iterable[Entry]) -> None:
+        await self._lists.add(owner, {self.name: list(entries)})
+
+    async def add_many(self, entries: Iterable[tuple[str, Entry]]) -> None:
+        """(owner, entry) pairs: one update per owner, owners side by side."""
+        await self._lists.add_many((self.name, owner, entry) for owner, entry in entries)
+
+    async def get(self, owner: str) -> Newest | None:
+        return await self._lists.get(owner, self.name)
+
+    async def backfill(self, items: AsyncCollection[Document], owner_field: str, position_field: str) -> None:
+        await self._lists.backfill(self.name, items, owner_field, position_field)
 
 
 def merge(known: list[Entry], new: list[Entry], keep: int) -> tuple[list[Entry], bool]:
@@ -147,5 +179,5 @@ def _stored(entries: list[Entry]) -> list[Document]:
     return [{"p": position, "i": item_id} for position, item_id in entries]  # FerretDB has no nested arrays
 
 
-def _entries(doc: Document) -> list[Entry]:
-    return [(entry["p"], entry["i"]) for entry in doc.get("e", [])]
+def _entries(doc: Document, name: str) -> list[Entry]:
+    return [(entry["p"], entry["i"]) for entry in doc.get(name, [])]

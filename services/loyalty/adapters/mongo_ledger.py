@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,10 +13,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from c360.by_id import find_by_ids, update_by_ids
-from c360.newest_index import NewestIndex, newest_items
+from c360.newest_index import newest_items
 from c360.outbox import OutboxRelay, outbox_push
 from services.loyalty.adapters.ledger_documents import from_document, to_document
 from services.loyalty.adapters.loyalty_events import points_changed
+from services.loyalty.adapters.newest_lists import LEDGER, newest_lists
 from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.ledger import EntryStatus, LedgerEntry
@@ -26,7 +28,7 @@ Document = dict[str, Any]
 class MongoLedgerRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str, relay: OutboxRelay | None = None) -> None:
         self.collection: AsyncCollection[Document] = database["ledger"]
-        self.newest = NewestIndex(database["ledger_newest"])
+        self.newest = newest_lists(database).index(LEDGER)
         self._events_topic = events_topic
         self._relay = relay
 
@@ -67,9 +69,12 @@ class MongoLedgerRepository:
             if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
                 raise
 
-    async def insert_posted(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+    async def insert_posted(
+        self, postings: list[tuple[LedgerEntry, AppliedOperation]], listed: Collection[str] = frozenset()
+    ) -> None:
         """Stores entries already applied to their accounts, in one round trip; their events are
-        published by the caller. Existing ids are left as they are."""
+        published by the caller. Existing ids are left as they are. `listed`: ids of entries already
+        in their customers' newest lists (a purchase batch lists them with the purchases)."""
         docs = [
             to_document(
                 replace(e, status=EntryStatus.POSTED, balance_after=a.balance_after, points=a.points, spend=None)
@@ -78,7 +83,7 @@ class MongoLedgerRepository:
         ]
         if not docs:
             return
-        await self._index([e for e, _ in postings])
+        await self._index([e for e, _ in postings if e.id not in listed])
         try:
             await self.collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:
@@ -144,7 +149,8 @@ class MongoLedgerRepository:
 
     async def _index(self, entries: list[LedgerEntry]) -> None:
         """Before the entries are stored, so the newest index never misses one."""
-        await self.newest.add_many((e.customer_id, (e.created_at, e.id)) for e in entries)
+        if entries:
+            await self.newest.add_many((e.customer_id, (e.created_at, e.id)) for e in entries)
 
     def _posting(self, entry: LedgerEntry, applied: AppliedOperation) -> Document:
         update = outbox_push([points_changed(entry, applied, self._events_topic)])

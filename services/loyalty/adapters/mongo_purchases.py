@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -12,10 +13,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from c360.by_id import find_by_ids
-from c360.newest_index import NewestIndex, newest_items
+from c360.newest_index import newest_items
 from services.loyalty.adapters.document_locks import DocumentLocks
+from services.loyalty.adapters.newest_lists import LEDGER, PURCHASES, newest_lists
 from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.adapters.purchase_documents import from_document, to_document
+from services.loyalty.domain.ledger import LedgerEntry
 from services.loyalty.domain.stored_purchase import StoredPurchase, Transfer
 
 Document = dict[str, Any]
@@ -25,7 +28,8 @@ NO_OUTBOX = {"outbox": 0}
 class MongoPurchaseRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["purchases"]
-        self.newest = NewestIndex(database["purchases_newest"])
+        self.lists = newest_lists(database)
+        self.newest = self.lists.index(PURCHASES)
         self._events_topic = events_topic
         self.locks = DocumentLocks()
 
@@ -42,12 +46,16 @@ class MongoPurchaseRepository:
         await self.collection.create_index([("transfer_started_at", ASCENDING)], name="by_transfer")
         await self.newest.backfill(self.collection, "customer_id", "occurred_at")
 
-    async def insert_new(self, purchases: list[StoredPurchase]) -> set[str]:
+    async def insert_new(self, purchases: list[StoredPurchase], entries: Sequence[LedgerEntry] = ()) -> set[str]:
         """Inserts in one round trip; a purchase id or event id already stored is left as it is.
-        Returns the ids of the purchases this call inserted."""
+        Returns the ids of the purchases this call inserted. First the purchases are listed in their
+        customers' newest lists, with `entries`, the ledger entries the caller will store for them."""
         if not purchases:
             return set()
-        await self.newest.add_many((p.customer_id, (p.event.occurred_at, p.purchase_id)) for p in purchases)
+        await self.lists.add_many(
+            [(PURCHASES, p.customer_id, (p.event.occurred_at, p.purchase_id)) for p in purchases]
+            + [(LEDGER, e.customer_id, (e.created_at, e.id)) for e in entries]
+        )
         refused: set[int] = set()
         try:
             await self.collection.insert_many([to_document(p) for p in purchases], ordered=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -56,13 +57,15 @@ class LedgerRepository(Protocol):
 
     async def mark_rejected(self, entry: LedgerEntry) -> None: ...
 
-    async def insert_posted(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None: ...
+    async def insert_posted(
+        self, postings: list[tuple[LedgerEntry, AppliedOperation]], listed: Collection[str] = frozenset()
+    ) -> None: ...
 
     async def pending_before(self, moment: datetime, limit: int) -> list[LedgerEntry]: ...
 
 
 class PurchaseRepository(Protocol):
-    async def insert_new(self, purchases: list[StoredPurchase]) -> set[str]: ...
+    async def insert_new(self, purchases: list[StoredPurchase], entries: Sequence[LedgerEntry] = ()) -> set[str]: ...
 
     async def get_many(self, purchase_ids: list[str]) -> dict[str, StoredPurchase]: ...
 

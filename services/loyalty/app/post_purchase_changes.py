@@ -9,6 +9,7 @@ and answers with the same balances, and entries already in the ledger are not ap
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from services.loyalty.app.ports import AccountRepository, AppliedOperation, LedgerRepository
@@ -24,9 +25,12 @@ class PostPurchaseChanges:
     accounts: AccountRepository
     ledger: LedgerRepository
 
-    async def __call__(self, changes: list[Change], maybe_done: set[str]) -> list[Posting]:
+    async def __call__(
+        self, changes: list[Change], maybe_done: set[str], listed: Collection[str] = frozenset()
+    ) -> list[Posting]:
         """Applies what is not applied yet; returns every posting of the batch (for its events).
-        Only the entries named in `maybe_done` are looked up in the ledger first."""
+        Only the entries named in `maybe_done` are looked up in the ledger first; those in `listed` are
+        in their customers' newest lists already."""
         done = await self.ledger.get_many([c.entry.id for c in changes if c.entry is not None and c.id in maybe_done])
         postings: list[Posting] = [(e, AppliedOperation(e.id, e.balance_after or 0, e.points)) for e in done.values()]
         by_customer: dict[str, list[Change]] = {}
@@ -47,6 +51,6 @@ class PostPurchaseChanges:
                 one_chunk(c, m[start : start + CHUNK]) for c, m in by_customer.items() if m[start : start + CHUNK]
             ]
             fresh = [p for ps in await asyncio.gather(*rounds) for p in ps]
-            await self.ledger.insert_posted(fresh)
+            await self.ledger.insert_posted(fresh, listed)
             postings += fresh
         return postings

@@ -57,20 +57,26 @@ class RecordPurchases:
             if pid in unique and pid not in customers and position not in poison:
                 poison[position] = "unknown customer: no customer matches the given identifiers"
         priced = await self.price([p for p in unique.values() if p.purchase_id in customers], customers, {})
-        inserted = await self.purchases.insert_new(priced)
+        # The changes of new purchases are known now: their ledger entries are listed with the purchases.
+        planned = {p.purchase_id: purchase_change(p, self.expiry) for p in priced}
+        entries = [c.entry for c in planned.values() if c.entry is not None]
+        inserted = await self.purchases.insert_new(priced, entries)
         # What was there already (a redelivery, or a partner retry) is taken as stored, not as priced now.
         stored = await self.purchases.get_many([p.purchase_id for p in priced if p.purchase_id not in inserted])
         to_post = [p for p in priced if p.purchase_id in inserted] + list(stored.values())
         if not to_post:
             return poison
-        changes = [purchase_change(s, self.expiry) for s in to_post]
+        changes = [
+            planned[s.purchase_id] if s.purchase_id in inserted else purchase_change(s, self.expiry) for s in to_post
+        ]
         facts = {f.id: f for f in customers.values()}  # as resolved; read only for purchases stored under others
         if missing := list({s.customer_id for s in to_post} - facts.keys()):
             facts.update(await self.customers.get_many(missing))
         rewards = await referral_changes(to_post, facts, self.customers, self.referral_points, self.expiry)
         # Only changes of purchases stored before this call (and rewards) can have been applied already.
         maybe_done = {purchase_change(s, self.expiry).id for s in stored.values()} | {c.id for c, _ in rewards}
-        postings = await self.post_changes([*changes, *(change for change, _ in rewards)], maybe_done)
+        listed = {e.id for e in entries}
+        postings = await self.post_changes([*changes, *(change for change, _ in rewards)], maybe_done, listed)
         await self.events.publish(to_post, postings)
         await asyncio.gather(*(self.customers.mark_referral_rewarded(referred) for _, referred in rewards))
         log.info("recorded purchases", extra={"fields": {"purchases": len(to_post), "poison": len(poison)}})

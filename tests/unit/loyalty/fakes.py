@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -97,7 +98,9 @@ class FakeLedger:
         for entry, applied in postings:
             await self.mark_posted(entry, applied)
 
-    async def insert_posted(self, postings: list[tuple[LedgerEntry, AppliedOperation]]) -> None:
+    async def insert_posted(
+        self, postings: list[tuple[LedgerEntry, AppliedOperation]], listed: Collection[str] = frozenset()
+    ) -> None:
         for entry, applied in postings:
             posted = replace(entry, status=EntryStatus.POSTED, balance_after=applied.balance_after)
             self.entries.setdefault(entry.id, replace(posted, points=applied.points))
