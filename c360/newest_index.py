@@ -28,7 +28,7 @@ from c360.by_id import bounded, find_by_ids
 
 Document = dict[str, Any]
 Entry = tuple[Any, str]  # (position: a time or a sortable string, item id); newest first = largest first
-KEEP = 100
+KEEP = 50  # an owner's newest per list: first pages (20 and the next) without a scan; the rest scan
 BACKFILLED = "~backfilled:"  # + a list's name: the marker documents; "~" never starts an owner id
 
 
@@ -52,15 +52,20 @@ class NewestLists:
 
     async def add(self, owner: str, lists: dict[str, list[Entry]]) -> None:
         """Appends to the named lists in one atomic update by `_id` (FerretDB has no `$push` with `$sort` or
-        `$slice`, so readers sort and drop repeats); a list past twice `keep` entries is compacted."""
-        push = {name: {"$each": _stored(entries)} for name, entries in lists.items() if entries}
-        if not push:
+        `$slice`, so readers sort and drop repeats). Each list counts what it holds; one past twice `keep`
+        entries is compacted, so the document a push rewrites stays small."""
+        pushed = {name: entries for name, entries in lists.items() if entries}
+        if not pushed:
             return
+        counts = {f"{name}_n": len(entries) for name, entries in pushed.items()}
         doc = await self._docs.find_one_and_update(
-            {"_id": owner}, {"$push": push, "$inc": {"v": 1}}, upsert=True, return_document=ReturnDocument.AFTER
+            {"_id": owner},
+            {"$push": {name: {"$each": _stored(e)} for name, e in pushed.items()}, "$inc": {"v": 1, **counts}},
+            upsert=True,  # no projection: FerretDB 1.24's findAndModify has none, so the lists come back too
+            return_document=ReturnDocument.AFTER,
         )
-        if doc is not None and any(len(doc.get(name, [])) > 2 * self._keep for name in push):
-            await self._compact(doc, list(push))
+        if doc is not None and any(doc.get(count, 0) > 2 * self._keep for count in counts):
+            await self._compact(owner)
 
     async def add_many(self, entries: Iterable[tuple[str, str, Entry]]) -> None:
         """(list name, owner, entry) triples: one update per owner, owners side by side."""
@@ -99,14 +104,18 @@ class NewestLists:
             await self._docs.insert_one({"_id": BACKFILLED + name})
         self._backfilled.add(name)
 
-    async def _compact(self, doc: Document, names: list[str]) -> None:
+    async def _compact(self, owner: str) -> None:
         """Keeps each list's newest `keep`, unless another write came first (it compacts in turn)."""
+        doc = await self._docs.find_one({"_id": owner})
+        if doc is None:
+            return
         changes: Document = {"v": doc["v"] + 1}
-        for name in names:
+        for count in (key for key in doc if key.endswith("_n")):
+            name = count.removesuffix("_n")
             kept, trimmed = merge([], _entries(doc, name), self._keep)
-            changes[name] = _stored(kept)
+            changes.update({name: _stored(kept), count: len(kept)})
             changes[f"{name}_trimmed"] = trimmed or bool(doc.get(f"{name}_trimmed"))
-        await self._docs.update_one({"_id": doc["_id"], "v": doc["v"]}, {"$set": changes})
+        await self._docs.update_one({"_id": owner, "v": doc["v"]}, {"$set": changes})
 
     async def _is_backfilled(self, name: str) -> bool:
         if name not in self._backfilled and await self._docs.find_one({"_id": BACKFILLED + name}) is not None:

@@ -93,7 +93,7 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
     messages.attach_relay(message_relay)
     recipients.attach_relay(message_relay)
     reports = MongoDeliveryReports(database, messages.collection, events_topic, message_relay)
-    queue = MongoDispatchQueue(messages.collection, events_topic, message_relay, reports)
+    queue = MongoDispatchQueue(messages.collection, events_topic, message_relay, reports, messages.campaigns_newest)
     providers = build_providers(settings)
     dispatcher = Dispatcher(
         queue,

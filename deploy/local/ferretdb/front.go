@@ -184,11 +184,11 @@ func (f *front) roundTrip(backend net.Conn, br *bufio.Reader, msg []byte, req re
 	if f.ids != nil && req.opCode == opMsg {
 		if droppingCommands[req.command] {
 			f.ids.dropping(req.db, func() { reply, err = f.forward(backend, br, msg, req) })
-			f.ids.touched(req.db)
+			f.ids.touched(req.db, "")
 			return reply, err
 		}
 		if creatingCommands[req.command] {
-			defer f.ids.touched(req.db)
+			defer f.ids.touched(req.db, req.collection)
 		}
 	}
 	return f.forward(backend, br, msg, req)

@@ -17,7 +17,8 @@ package main
 // The launcher adds an index on FerretDB's query expression to each collection's
 // table. FerretDB does not know about it (its metadata lists only its own
 // indexes), and it changes no result: it only lets SQLite find the row by key.
-// Tables are indexed when the front sees a command that may have created one.
+// Tables are indexed at start and when the front sees a command that may have
+// created one: one on a collection the launcher has not indexed yet.
 
 import (
 	"context"
@@ -50,8 +51,8 @@ type idIndexer struct {
 
 	files   sync.RWMutex // held for reading by dropping commands, for writing while a file is open here
 	mu      sync.Mutex
-	indexed map[string]map[string]bool // database -> tables with our index
-	pending map[string]bool            // databases to look at
+	indexed map[string]map[string]bool // database -> collections whose table has our index
+	pending map[string]bool            // databases with a collection to look at
 	wake    chan struct{}
 }
 
@@ -70,7 +71,7 @@ func newIDIndexer(dataDir string, log *slog.Logger) *idIndexer {
 func (x *idIndexer) run(ctx context.Context) {
 	if files, err := filepath.Glob(filepath.Join(x.dataDir, "*.sqlite")); err == nil {
 		for _, f := range files {
-			x.touched(strings.TrimSuffix(filepath.Base(f), ".sqlite"))
+			x.touched(strings.TrimSuffix(filepath.Base(f), ".sqlite"), "")
 		}
 	}
 	for {
@@ -94,9 +95,14 @@ func (x *idIndexer) run(ctx context.Context) {
 	}
 }
 
-// touched asks for db's new tables to be indexed (cheap when it has none).
-func (x *idIndexer) touched(db string) {
+// touched asks for db's new tables to be indexed when collection (a command's
+// target; "" for any) is not known to be indexed yet. Known ones cost a map lookup.
+func (x *idIndexer) touched(db, collection string) {
 	x.mu.Lock()
+	if collection != "" && x.indexed[db][collection] {
+		x.mu.Unlock()
+		return
+	}
 	x.pending[db] = true
 	x.mu.Unlock()
 	select {
@@ -134,45 +140,45 @@ func (x *idIndexer) index(db string) error {
 	if err != nil {
 		return err
 	}
-	x.mu.Lock()
-	done := x.indexed[db]
-	if done == nil {
-		done = make(map[string]bool)
-		x.indexed[db] = done
-	}
-	x.mu.Unlock()
-	for _, table := range tables {
-		if done[table] {
+	for collection, table := range tables {
+		x.mu.Lock()
+		done := x.indexed[db][collection]
+		x.mu.Unlock()
+		if done {
 			continue
 		}
 		if _, err = conn.Exec(idIndexStatement(table)); err != nil {
 			return fmt.Errorf("table %s: %w", table, err)
 		}
 		x.mu.Lock()
-		done[table] = true
+		if x.indexed[db] == nil {
+			x.indexed[db] = make(map[string]bool)
+		}
+		x.indexed[db][collection] = true
 		x.mu.Unlock()
 	}
 	return nil
 }
 
-// collectionTables lists the tables of a FerretDB database file (none while it has no collection).
-func collectionTables(conn *sql.DB) ([]string, error) {
+// collectionTables maps each collection of a FerretDB database file to its table
+// (empty while the database has no collection).
+func collectionTables(conn *sql.DB) (map[string]string, error) {
 	var exists int
 	if err := conn.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_ferretdb_collections'`).Scan(&exists); err != nil || exists == 0 {
 		return nil, err
 	}
-	rows, err := conn.Query(`SELECT table_name FROM _ferretdb_collections`)
+	rows, err := conn.Query(`SELECT name, table_name FROM _ferretdb_collections`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var tables []string
+	tables := make(map[string]string)
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
+		var name, table string
+		if err := rows.Scan(&name, &table); err != nil {
 			return nil, err
 		}
-		tables = append(tables, t)
+		tables[name] = table
 	}
 	return tables, rows.Err()
 }

@@ -100,7 +100,7 @@ func TestIndexerIndexesExistingDatabasesAtStartAndNewCollectionsWhenTouched(t *t
 	waitFor(t, func() bool { return strings.Contains(lookupPlan(t, dir, "shop", "purchases_1"), "c360_id") })
 
 	fakeFerretDBFile(t, dir, "shop", "coupons_3")
-	x.touched("shop")
+	x.touched("shop", "coupons_3")
 	waitFor(t, func() bool { return strings.Contains(lookupPlan(t, dir, "shop", "coupons_3"), "c360_id") })
 }
 
@@ -112,4 +112,26 @@ func waitFor(t *testing.T, ok func() bool) {
 		}
 	}
 	t.Fatal("condition not met within 5s")
+}
+
+func TestIndexerLooksOnlyForCollectionsItHasNotIndexed(t *testing.T) {
+	dir := t.TempDir()
+	fakeFerretDBFile(t, dir, "shop", "purchases_1")
+	x := newIDIndexer(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := x.index("shop"); err != nil {
+		t.Fatal(err)
+	}
+	x.touched("shop", "purchases_1") // indexed already: nothing to look at
+	if len(x.pending) != 0 {
+		t.Fatalf("pending after touching an indexed collection: %v", x.pending)
+	}
+	x.touched("shop", "coupons_3") // new: the database is looked at again
+	if !x.pending["shop"] {
+		t.Fatal("a new collection did not make its database pending")
+	}
+	x.dropping("shop", func() {}) // dropped: forgotten, looked at again when touched
+	x.touched("shop", "purchases_1")
+	if !x.pending["shop"] {
+		t.Fatal("a dropped database's collection was still taken for indexed")
+	}
 }

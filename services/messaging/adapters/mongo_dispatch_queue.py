@@ -16,6 +16,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from c360.newest_index import NewestIndex
 from services.messaging.adapters.message_documents import from_document, sent_event, status_event
 from services.messaging.adapters.mongo_delivery_reports import MongoDeliveryReports
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
@@ -35,8 +36,11 @@ class MongoDispatchQueue:
         events_topic: str,
         relay: ReadOnlyRelay,
         reports: MongoDeliveryReports,
+        campaigns: NewestIndex | None = None,
     ) -> None:
+        """`campaigns`: each customer's newest campaign messages by when sent (MongoMessageRepository's)."""
         self._collection = collection
+        self._campaigns = campaigns
         self._topic = events_topic
         self._relay = relay
         self._reports = reports
@@ -90,6 +94,8 @@ class MongoDispatchQueue:
         return Claim(message, doc.get("send_text") or "", outcome_unknown=status == SENDING)
 
     async def mark_sent(self, message: OutgoingMessage, provider_message_id: str, now: datetime) -> None:
+        if message.campaign and self._campaigns is not None:  # listed before it is sent: see newest_index
+            await self._campaigns.add(message.customer_id, [(now, message.id)])
         doc = {"_id": message.id, "customer_id": message.customer_id, "channel": message.channel.value}
         update = events_update(
             [sent_event({**doc, "campaign": message.campaign, "sent_by": message.sent_by}, self._topic)]

@@ -13,7 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from c360.newest_index import NewestIndex, newest_items
+from c360.newest_index import NewestLists, newest_items
 from services.messaging.adapters.message_documents import from_document, status_event, to_document
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_fields
 from services.messaging.domain.channels import MessageStatus
@@ -28,7 +28,9 @@ REACHED_CUSTOMER = [MessageStatus.SENT.value, MessageStatus.DELIVERED.value, Mes
 class MongoMessageRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
-        self.newest = NewestIndex(database["messages_newest"])
+        lists = NewestLists(database["messages_newest"])
+        self.newest = lists.index("messages")  # by created_at
+        self.campaigns_newest = lists.index("campaigns")  # by sent_at: campaign messages once sent
         self.pending: AsyncCollection[Document] = database["dispatch_pending"]
         self._topic = events_topic
         self._relay: ReadOnlyRelay | None = None
@@ -44,6 +46,7 @@ class MongoMessageRepository:
         await self.collection.create_index([("provider_message_id", ASCENDING)], name="by_provider_message_id")
         await self.pending.create_index([("due", ASCENDING)], name="by_due")
         await self.newest.backfill(self.collection, "customer_id", "created_at")
+        await self.campaigns_newest.backfill(self.collection, "customer_id", "sent_at")
 
     async def add(self, message: OutgoingMessage) -> OutgoingMessage:
         events = []
@@ -56,6 +59,8 @@ class MongoMessageRepository:
                 upsert=True,
             )
         await self.newest.add(message.customer_id, [(message.created_at, message.id)])  # first: see newest_index
+        if message.campaign and message.sent_at is not None:
+            await self.campaigns_newest.add(message.customer_id, [(message.sent_at, message.id)])
         try:
             await self.collection.insert_one({**to_document(message), **events_fields(events)})
             if events and self._relay is not None:
@@ -98,7 +103,28 @@ class MongoMessageRepository:
         return await self._page(query, "created_at", before_id, limit)
 
     async def campaigns_page(self, customer_id: str, before_id: str | None, limit: int) -> list[Document]:
-        """Campaign messages that reached the customer, newest first."""
+        """Campaign messages that reached the customer, newest first (by when they were sent)."""
+        before = None
+        if before_id:
+            anchor = await self.collection.find_one({"_id": before_id}, {"sent_at": 1})
+            before = (anchor["sent_at"], before_id) if anchor is not None and anchor.get("sent_at") else None
+        found = await newest_items(
+            self.campaigns_newest,
+            self.collection,
+            customer_id,
+            limit,
+            accept=lambda d: (
+                d.get("customer_id") == customer_id
+                and bool(d.get("campaign"))
+                and d.get("status") in REACHED_CUSTOMER
+                and d.get("sent_at") is not None
+            ),
+            position_of=lambda d: d["sent_at"],
+            before=before,
+            projection=LISTED,
+        )
+        if found is not None:
+            return found
         query: Document = {"customer_id": customer_id, "campaign": {"$gt": ""}, "status": {"$in": REACHED_CUSTOMER}}
         return await self._page(query, "sent_at", before_id, limit)
 
