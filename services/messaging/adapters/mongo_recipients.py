@@ -12,6 +12,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import find_by_ids
 from c360.outbox import OutboxRecord
@@ -20,6 +21,9 @@ from services.messaging.domain.recipient import Recipient
 
 Document = dict[str, Any]
 NOT_ERASED: Document = {"erased": {"$ne": True}}
+# Every recipient document has `erased` (set when created, true once erased). By `_id` and an equality the
+# local store's front answers a guarded update by `_id` (guarded.go); with `$ne` FerretDB scans the collection.
+LIVE: Document = {"erased": False}
 
 
 class MongoRecipientRepository:
@@ -42,14 +46,16 @@ class MongoRecipientRepository:
         return [_from_document(doc) for doc in await find_by_ids(self.collection, customer_ids, {"outbox": 0})]
 
     async def save_contact(self, customer_id: str, first_name: str, mobile: str, email: str) -> None:
-        await self.collection.update_one(
-            {"_id": customer_id, **NOT_ERASED},
-            {
-                "$set": {"first_name": first_name, "mobile": mobile, "email": email},
-                "$setOnInsert": {"opt_ins": {}, "whatsapp_window_until": None, "erased": False},
-            },
-            upsert=True,
-        )
+        """Creates the recipient or updates its contact details; an erased one stays as it is."""
+        contact = {"first_name": first_name, "mobile": mobile, "email": email}
+        if (await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": contact})).matched_count:
+            return
+        try:  # an insert, not an upsert: FerretDB answers an upsert with a guard by scanning
+            await self.collection.insert_one(
+                {"_id": customer_id, **contact, "opt_ins": {}, "whatsapp_window_until": None, "erased": False}
+            )
+        except DuplicateKeyError:  # erased (left alone), or created just now: then it takes the details
+            await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": contact})
 
     async def set_opt_in(self, customer_id: str, campaign: str, opted_in: bool) -> None:
         await self._set_or_create(customer_id, {f"opt_ins.{campaign}": opted_in})
@@ -59,11 +65,11 @@ class MongoRecipientRepository:
 
     async def _set_or_create(self, customer_id: str, fields: Document) -> None:
         """Events of one customer arrive in order, but a link may come before we saw the registration."""
-        result = await self.collection.update_one({"_id": customer_id, **NOT_ERASED}, {"$set": fields})
+        result = await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": fields})
         if result.matched_count == 0 and not await self.collection.find_one({"_id": customer_id}, {"_id": 1}):
             # Created without contact details: the registration event fills them in; until then unknown.
             await self.save_contact(customer_id, "", "", "")
-            await self.collection.update_one({"_id": customer_id, **NOT_ERASED}, {"$set": fields})
+            await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": fields})
 
     async def erase(self, customer_id: str) -> None:
         await self.collection.update_one(
@@ -96,13 +102,13 @@ class MongoRecipientRepository:
         links the WhatsApp id with its event when it was not linked yet. True when the window moved."""
         later: Document = {"$or": [{"whatsapp_window_until": None}, {"whatsapp_window_until": {"$lt": until}}]}
         moved = await self.collection.update_one(
-            {"_id": customer_id, **NOT_ERASED, **later}, {"$set": {"whatsapp_window_until": until}}
+            {"_id": customer_id, **LIVE, **later}, {"$set": {"whatsapp_window_until": until}}
         )
         if events:
             update = events_update(events)
             update["$set"]["whatsapp_id"] = link_id
             linked = await self.collection.update_one(
-                {"_id": customer_id, **NOT_ERASED, "whatsapp_id": {"$in": ["", None]}}, update
+                {"_id": customer_id, **LIVE, "whatsapp_id": {"$in": ["", None]}}, update
             )
             if linked.modified_count and self._relay is not None:
                 self._relay.nudge(customer_id)
