@@ -190,3 +190,25 @@ def _stored(entries: list[Entry]) -> list[Document]:
 
 def _entries(doc: Document, name: str) -> list[Entry]:
     return [(entry["p"], entry["i"]) for entry in doc.get(name, [])]
+
+
+async def newest_owned(
+    index: NewestIndex,
+    items: AsyncCollection[Document],
+    owner: str,
+    count: int,
+    time_field: str,
+    before: Entry | None = None,
+    projection: Document | None = None,
+) -> list[Document] | None:
+    """newest_items for a list with no condition but its owner (`customer_id`), ordered by one time field."""
+    return await newest_items(
+        index,
+        items,
+        owner,
+        count,
+        accept=lambda d: d.get("customer_id") == owner,
+        position_of=lambda d: d[time_field],
+        before=before,
+        projection=projection,
+    )

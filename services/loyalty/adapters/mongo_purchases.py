@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from c360.by_id import find_by_ids
-from c360.newest_index import newest_items
+from c360.newest_index import newest_owned
 from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.adapters.newest_lists import LEDGER, PURCHASES, newest_lists
 from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
@@ -90,15 +90,9 @@ class MongoPurchaseRepository:
 
     async def page(self, customer_id: str, first: int, after: str, search: str) -> Page[StoredPurchase]:
         if not search:
-            docs = await newest_items(
-                self.newest,
-                self.collection,
-                customer_id,
-                first + 1,
-                accept=lambda d: d.get("customer_id") == customer_id,
-                position_of=lambda d: d["occurred_at"],
-                before=parse_cursor(after) if after else None,
-                projection=NO_OUTBOX,
+            before = parse_cursor(after) if after else None
+            docs = await newest_owned(
+                self.newest, self.collection, customer_id, first + 1, "occurred_at", before, NO_OUTBOX
             )
             if docs is not None:
                 return page_of([from_document(d) for d in docs], docs, "occurred_at", first)

@@ -8,7 +8,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from c360.newest_index import NewestIndex, newest_items
+from c360.newest_index import NewestIndex, newest_owned
 from c360.outbox import OutboxRelay, outbox_fields
 from services.profile.adapters.pages import before_cursor, cursor_of, cursor_position
 from services.profile.domain.timeline import TimelineEntry
@@ -54,15 +54,9 @@ class MongoTimeline:
         return entries
 
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]:
-        found = await newest_items(
-            self.newest,
-            self.collection,
-            customer_id,
-            size + 1,
-            accept=lambda d: d.get("customer_id") == customer_id,
-            position_of=lambda d: d["occurred_at"],
-            before=cursor_position(after) if after else None,
-            projection={"outbox": 0},
+        before = cursor_position(after) if after else None
+        found = await newest_owned(
+            self.newest, self.collection, customer_id, size + 1, "occurred_at", before, {"outbox": 0}
         )
         docs = found if found is not None else await self._scan(customer_id, size, after)
         entries = [
