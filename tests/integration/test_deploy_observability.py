@@ -141,27 +141,28 @@ async def test_one_registration_is_one_trace_across_gateway_profile_and_the_loya
     customer_id = await register(client, random_mobile())
     registered_topic = f"{observed_stack.config.topic_prefix}profile.events"
 
-    def trace_of_registration() -> list[ReceivedSpan]:
+    def chain_of_registration() -> list[ReceivedSpan]:
+        """Loyalty's consumer span and its parents up to the gateway's operation; empty until all have
+        arrived (each service exports in batches of its own, so a parent may arrive after its child)."""
         operations = [s for s in Collector.spans if s.service == "c360-gateway" and "Register" in s.name]
         for operation in operations:
             trace = [s for s in Collector.spans if s.trace_id == operation.trace_id]
-            services = {s.service for s in trace}
-            consumed = [s for s in trace if s.service == "c360-loyalty" and s.name == f"process {registered_topic}"]
-            if {"c360-gateway", "c360-profile"} <= services and consumed:
-                return trace
+            by_id = {s.span_id: s for s in trace}
+            for consumer in (
+                s for s in trace if s.service == "c360-loyalty" and s.name == f"process {registered_topic}"
+            ):
+                chain = [consumer]
+                while chain[-1].parent_span_id in by_id:
+                    chain.append(by_id[chain[-1].parent_span_id])
+                if chain[-1].service == "c360-gateway":
+                    return chain
         return []
 
     async def found() -> list[ReceivedSpan]:
-        return trace_of_registration()
+        return chain_of_registration()
 
-    trace = await eventually(found, within_seconds=30, interval=0.5)
-    by_id = {s.span_id: s for s in trace}
-    consumer = next(s for s in trace if s.service == "c360-loyalty" and s.name == f"process {registered_topic}")
     # Walk up from loyalty's consumer span: every parent is in the same trace, up to the gateway's operation.
-    chain = [consumer]
-    while chain[-1].parent_span_id in by_id:
-        chain.append(by_id[chain[-1].parent_span_id])
-    assert chain[-1].service == "c360-gateway"
+    chain = await eventually(found, within_seconds=30, interval=0.5)
     assert "c360-profile" in {s.service for s in chain}
     assert customer_id
 
