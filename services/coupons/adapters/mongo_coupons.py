@@ -64,9 +64,9 @@ class MongoCouponRepository:
     async def listed(self, customer_ids: list[str]) -> list[tuple[str, Coupon]]:
         """Every coupon of these customers with its list key: by their newest indexes (reads by `_id`), and
         one query for the customers whose index cannot tell (FerretDB scans per query)."""
-        indexed = dict(zip(customer_ids, await asyncio.gather(*map(self.newest.get, customer_ids)), strict=True))
-        complete = {c for c, newest in indexed.items() if newest is not None and newest.complete}
-        codes = [code for c in complete for _, code in indexed[c].entries]  # type: ignore[union-attr]
+        indexed = zip(customer_ids, await asyncio.gather(*map(self.newest.get, customer_ids)), strict=True)
+        complete = {c: newest.entries for c, newest in indexed if newest is not None and newest.complete}
+        codes = [code for entries in complete.values() for _, code in entries]
         docs = [d for d in await find_by_ids(self.collection, codes, {"idem_key": 0}) if d["customer_id"] in complete]
         if rest := [c for c in customer_ids if c not in complete]:
             docs += [d async for d in self.collection.find({"customer_id": {"$in": rest}}, {"idem_key": 0})]

@@ -17,7 +17,7 @@ from c360.newest_index import newest_items
 from c360.outbox import OutboxRelay, outbox_push
 from services.loyalty.adapters.ledger_documents import from_document, to_document
 from services.loyalty.adapters.loyalty_events import points_changed
-from services.loyalty.adapters.newest_lists import LEDGER, newest_lists
+from services.loyalty.adapters.newest_lists import LEDGER, ledger_listing, newest_lists
 from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.ledger import EntryStatus, LedgerEntry
@@ -150,7 +150,7 @@ class MongoLedgerRepository:
     async def _index(self, entries: list[LedgerEntry]) -> None:
         """Before the entries are stored, so the newest index never misses one."""
         if entries:
-            await self.newest.add_many((e.customer_id, (e.created_at, e.id)) for e in entries)
+            await self.newest.add_many(ledger_listing(e) for e in entries)
 
     def _posting(self, entry: LedgerEntry, applied: AppliedOperation) -> Document:
         update = outbox_push([points_changed(entry, applied, self._events_topic)])

@@ -15,7 +15,7 @@ from pymongo.errors import BulkWriteError
 from c360.by_id import find_by_ids
 from c360.newest_index import newest_owned
 from services.loyalty.adapters.document_locks import DocumentLocks
-from services.loyalty.adapters.newest_lists import LEDGER, PURCHASES, newest_lists
+from services.loyalty.adapters.newest_lists import LEDGER, PURCHASES, ledger_listing, newest_lists
 from services.loyalty.adapters.paging import Page, page_filter, page_of, parse_cursor
 from services.loyalty.adapters.purchase_documents import from_document, to_document
 from services.loyalty.domain.ledger import LedgerEntry
@@ -54,7 +54,7 @@ class MongoPurchaseRepository:
             return set()
         await self.lists.add_many(
             [(PURCHASES, p.customer_id, (p.event.occurred_at, p.purchase_id)) for p in purchases]
-            + [(LEDGER, e.customer_id, (e.created_at, e.id)) for e in entries]
+            + [(LEDGER, *ledger_listing(e)) for e in entries]
         )
         refused: set[int] = set()
         try:
@@ -113,12 +113,11 @@ class MongoPurchaseRepository:
             )
         return result.modified_count == 1
 
-    async def finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
-        stored = await self.collection.find_one({"_id": purchase_id}, {"occurred_at": 1})
-        if stored is not None:  # listed under its new owner before it is theirs (see newest_index.py)
-            await self.newest.add(transfer.to_customer, [(stored["occurred_at"], purchase_id)])
-        async with self.locks.of(purchase_id):
-            await self._finish_transfer(purchase_id, transfer)
+    async def finish_transfer(self, purchase: StoredPurchase, transfer: Transfer) -> None:
+        # Listed under its new owner before it is theirs (see newest_index.py).
+        await self.newest.add(transfer.to_customer, [(purchase.event.occurred_at, purchase.purchase_id)])
+        async with self.locks.of(purchase.purchase_id):
+            await self._finish_transfer(purchase.purchase_id, transfer)
 
     async def _finish_transfer(self, purchase_id: str, transfer: Transfer) -> None:
         await self.collection.update_one(

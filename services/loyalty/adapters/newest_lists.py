@@ -7,7 +7,8 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from c360.newest_index import NewestLists
+from c360.newest_index import Entry, NewestLists
+from services.loyalty.domain.ledger import LedgerEntry
 
 PURCHASES = "purchases"
 LEDGER = "ledger"
@@ -15,3 +16,8 @@ LEDGER = "ledger"
 
 def newest_lists(database: AsyncDatabase[dict[str, Any]]) -> NewestLists:
     return NewestLists(database["newest"])
+
+
+def ledger_listing(entry: LedgerEntry) -> tuple[str, Entry]:
+    """The customer a ledger entry is listed under, and its place there (the ledger's page order)."""
+    return entry.customer_id, (entry.created_at, entry.id)

@@ -70,7 +70,7 @@ class TransferPurchase:
             into = _entry(in_id, transfer.to_customer, points, now, purchase, transfer, spend, expires_at)
             changes = [Change.of(out), Change.of(into)]
         await self.apply_changes(changes)
-        await self.purchases.finish_transfer(purchase.purchase_id, transfer)
+        await self.purchases.finish_transfer(purchase, transfer)
 
 
 def _entry(

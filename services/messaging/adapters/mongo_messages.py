@@ -6,6 +6,7 @@ store one message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -13,7 +14,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from c360.newest_index import NewestLists, newest_items
+from c360.newest_index import NewestIndex, NewestLists, newest_items
 from services.messaging.adapters.message_documents import from_document, status_event, to_document
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_fields
 from services.messaging.domain.channels import MessageStatus
@@ -22,15 +23,17 @@ from services.messaging.domain.message import OutgoingMessage, message_id_for
 Document = dict[str, Any]
 ERASED_TEXT = "[erased]"
 LISTED = {"outbox": 0, "send_text": 0, "template_params": 0}
+MESSAGES = "messages"  # the customer's newest lists (messages_newest): every message by when it was created,
+CAMPAIGNS = "campaigns"  # and campaign messages by when they were sent
 REACHED_CUSTOMER = [MessageStatus.SENT.value, MessageStatus.DELIVERED.value, MessageStatus.READ.value]
 
 
 class MongoMessageRepository:
     def __init__(self, database: AsyncDatabase[Document], events_topic: str) -> None:
         self.collection: AsyncCollection[Document] = database["messages"]
-        lists = NewestLists(database["messages_newest"])
-        self.newest = lists.index("messages")  # by created_at
-        self.campaigns_newest = lists.index("campaigns")  # by sent_at: campaign messages once sent
+        self.lists = NewestLists(database["messages_newest"])
+        self.newest = self.lists.index(MESSAGES)  # by created_at
+        self.campaigns_newest = self.lists.index(CAMPAIGNS)  # by sent_at: campaign messages once sent
         self.pending: AsyncCollection[Document] = database["dispatch_pending"]
         self._topic = events_topic
         self._relay: ReadOnlyRelay | None = None
@@ -58,9 +61,10 @@ class MongoMessageRepository:
                 {"$setOnInsert": {"due": message.not_before, "created_at": message.created_at}},
                 upsert=True,
             )
-        await self.newest.add(message.customer_id, [(message.created_at, message.id)])  # first: see newest_index
+        lists = {MESSAGES: [(message.created_at, message.id)]}
         if message.campaign and message.sent_at is not None:
-            await self.campaigns_newest.add(message.customer_id, [(message.sent_at, message.id)])
+            lists[CAMPAIGNS] = [(message.sent_at, message.id)]
+        await self.lists.add(message.customer_id, lists)  # first: see newest_index
         try:
             await self.collection.insert_one({**to_document(message), **events_fields(events)})
             if events and self._relay is not None:
@@ -81,19 +85,13 @@ class MongoMessageRepository:
         return from_document(doc) if doc else None
 
     async def page(self, customer_id: str, channel: str | None, before_id: str | None, limit: int) -> list[Document]:
-        before = None
-        if before_id:
-            anchor = await self.collection.find_one({"_id": before_id}, {"created_at": 1})
-            before = (anchor["created_at"], before_id) if anchor is not None else None
-        found = await newest_items(
+        found = await self._indexed_page(
             self.newest,
-            self.collection,
+            "created_at",
             customer_id,
+            before_id,
             limit,
-            accept=lambda d: d.get("customer_id") == customer_id and (not channel or d.get("channel") == channel),
-            position_of=lambda d: d["created_at"],
-            before=before,
-            projection=LISTED,
+            lambda d: d.get("customer_id") == customer_id and (not channel or d.get("channel") == channel),
         )
         if found is not None:
             return found
@@ -104,29 +102,48 @@ class MongoMessageRepository:
 
     async def campaigns_page(self, customer_id: str, before_id: str | None, limit: int) -> list[Document]:
         """Campaign messages that reached the customer, newest first (by when they were sent)."""
-        before = None
-        if before_id:
-            anchor = await self.collection.find_one({"_id": before_id}, {"sent_at": 1})
-            before = (anchor["sent_at"], before_id) if anchor is not None and anchor.get("sent_at") else None
-        found = await newest_items(
+        found = await self._indexed_page(
             self.campaigns_newest,
-            self.collection,
+            "sent_at",
             customer_id,
+            before_id,
             limit,
-            accept=lambda d: (
+            lambda d: (
                 d.get("customer_id") == customer_id
                 and bool(d.get("campaign"))
                 and d.get("status") in REACHED_CUSTOMER
                 and d.get("sent_at") is not None
             ),
-            position_of=lambda d: d["sent_at"],
-            before=before,
-            projection=LISTED,
         )
         if found is not None:
             return found
         query: Document = {"customer_id": customer_id, "campaign": {"$gt": ""}, "status": {"$in": REACHED_CUSTOMER}}
         return await self._page(query, "sent_at", before_id, limit)
+
+    async def _indexed_page(
+        self,
+        index: NewestIndex,
+        order_field: str,
+        customer_id: str,
+        before_id: str | None,
+        limit: int,
+        accept: Callable[[Document], bool],
+    ) -> list[Document] | None:
+        """The page from the customer's newest list, after the message `before_id`; None: only the query can tell."""
+        before = None
+        if before_id:
+            anchor = await self.collection.find_one({"_id": before_id}, {order_field: 1})
+            before = (anchor[order_field], before_id) if anchor is not None and anchor.get(order_field) else None
+        return await newest_items(
+            index,
+            self.collection,
+            customer_id,
+            limit,
+            accept=accept,
+            position_of=lambda d: d[order_field],
+            before=before,
+            projection=LISTED,
+        )
 
     async def _page(self, query: Document, order_field: str, before_id: str | None, limit: int) -> list[Document]:
         if before_id:
