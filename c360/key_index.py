@@ -9,6 +9,10 @@ Keys are hints, not the truth: they are written before the owner's document and 
 when the owner changes, so readers confirm against the owner's document. Until `backfill`
 has keyed the documents stored before the index existed, lookups answer None and the
 caller queries the collection itself.
+
+A claim writes a key only where none exists yet. Claimed before every write of a value,
+keys are then complete: once backfilled, a value without a key is held by no document, so
+a claim that succeeds proves the value new, and only the refused ones need a lookup.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from functools import partial
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from c360.by_id import bounded, find_by_ids
 
 Document = dict[str, Any]
 BACKFILLED = "~backfilled"  # the marker document; every key has a "<kind>:" prefix
+DUPLICATE_KEY = 11000
 
 
 class KeyIndex:
@@ -34,6 +39,32 @@ class KeyIndex:
 
     async def put(self, kind: str, value: str, owner: str) -> None:
         await self._docs.update_one({"_id": _key(kind, value)}, {"$set": {"owner": owner}}, upsert=True)
+
+    async def claim(self, kind: str, value: str, owner: str) -> bool:
+        """Keys `value` to `owner` unless it is keyed already; False then (the key is left as it was)."""
+        try:
+            await self._docs.insert_one({"_id": _key(kind, value), "owner": owner})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def claim_many(self, kind: str, owners: dict[str, str]) -> set[str]:
+        """Claims every value in one bulk insert; returns the values that were keyed already."""
+        if not owners:
+            return set()
+        values = list(owners)
+        try:
+            await self._docs.insert_many([{"_id": _key(kind, v), "owner": owners[v]} for v in values], ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            return {values[int(e["index"])] for e in errors}
+        return set()
+
+    async def release(self, kind: str, value: str, owner: str) -> None:
+        """Removes the key while it names `owner` (on FerretDB a scan of the keys: for rare changes only)."""
+        await self._docs.delete_one({"_id": _key(kind, value), "owner": owner})
 
     async def add_member(self, kind: str, value: str, member: str) -> None:
         await self._docs.update_one({"_id": _key(kind, value)}, {"$addToSet": {"members": member}}, upsert=True)
@@ -73,6 +104,10 @@ class KeyIndex:
         with contextlib.suppress(DuplicateKeyError):  # another instance finished first
             await self._docs.insert_one({"_id": BACKFILLED})
         self._backfilled = True
+
+    async def ready(self) -> bool:
+        """Whether lookups can answer: every document stored before the index existed is keyed."""
+        return await self._is_backfilled()
 
     async def _is_backfilled(self) -> bool:
         if not self._backfilled:

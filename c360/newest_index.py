@@ -15,20 +15,21 @@ has indexed the items stored before the index existed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from c360.by_id import bounded, find_by_ids
 
 Document = dict[str, Any]
 Entry = tuple[Any, str]  # (position: a time or a sortable string, item id); newest first = largest first
 KEEP = 50  # an owner's newest per list: first pages (20 and the next) without a scan; the rest scan
+DUPLICATE_KEY = 11000
 BACKFILLED = "~backfilled:"  # + a list's name: the marker documents; "~" never starts an owner id
 
 
@@ -67,12 +68,41 @@ class NewestLists:
         if doc is not None and any(doc.get(count, 0) > 2 * self._keep for count in counts):
             await self._compact(owner)
 
-    async def add_many(self, entries: Iterable[tuple[str, str, Entry]]) -> None:
-        """(list name, owner, entry) triples: one update per owner, owners side by side."""
+    async def add_many(self, entries: Iterable[tuple[str, str, Entry]], new_owners: Set[str] = frozenset()) -> None:
+        """(list name, owner, entry) triples: one update per owner, owners side by side. The documents of
+        `new_owners` (likely to have none yet, such as customers just registered) are first tried as one
+        bulk insert: a flood of registrations costs one write, not one per customer."""
         by_owner: dict[str, dict[str, list[Entry]]] = {}
         for name, owner, entry in entries:
             by_owner.setdefault(owner, {}).setdefault(name, []).append(entry)
-        await bounded([partial(self.add, owner, lists) for owner, lists in by_owner.items()])
+        inserted = await self._insert_new({o: lists for o, lists in by_owner.items() if o in new_owners})
+        await bounded([partial(self.add, owner, lists) for owner, lists in by_owner.items() if owner not in inserted])
+
+    async def _insert_new(self, by_owner: dict[str, dict[str, list[Entry]]]) -> set[str]:
+        """The owners whose document this insert created: exactly what `add` would have upserted."""
+        docs = [
+            {
+                "_id": owner,
+                **{name: _stored(e) for name, e in lists.items()},
+                "v": 1,
+                **{f"{name}_n": len(e) for name, e in lists.items()},
+            }
+            for owner, lists in by_owner.items()
+        ]
+        if not docs:
+            return set()
+        owners, refused = list(by_owner), set[str]()  # docs are in by_owner's order
+        try:
+            await self._docs.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            refused = {owners[int(e["index"])] for e in errors}
+        inserted = set(by_owner) - refused
+        crowded = [o for o in inserted if any(len(e) > 2 * self._keep for e in by_owner[o].values())]
+        await bounded([partial(self._compact, owner) for owner in crowded])
+        return inserted
 
     async def get(self, owner: str, name: str) -> Newest | None:
         """None while the list may miss items stored before it existed (the caller scans)."""
@@ -133,9 +163,9 @@ class NewestIndex:
     async def add(self, owner: str, entries: Iterable[Entry]) -> None:
         await self._lists.add(owner, {self.name: list(entries)})
 
-    async def add_many(self, entries: Iterable[tuple[str, Entry]]) -> None:
-        """(owner, entry) pairs: one update per owner, owners side by side."""
-        await self._lists.add_many((self.name, owner, entry) for owner, entry in entries)
+    async def add_many(self, entries: Iterable[tuple[str, Entry]], new_owners: Set[str] = frozenset()) -> None:
+        """(owner, entry) pairs: one update per owner, owners side by side (NewestLists.add_many)."""
+        await self._lists.add_many(((self.name, owner, entry) for owner, entry in entries), new_owners)
 
     async def get(self, owner: str) -> Newest | None:
         return await self._lists.get(owner, self.name)

@@ -119,7 +119,7 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
         notes=Notes(notes, customers, notes_relay, events_topic),
         timeline=timeline_use_case,
         imports=ImportCustomers(
-            MongoBulkCustomers(customers.collection, locks),
+            MongoBulkCustomers(customers.collection, locks, customers.mobile_keys),
             MongoImportJobs(database),
             import_outbox,
             rules,

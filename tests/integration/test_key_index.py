@@ -69,3 +69,17 @@ async def test_loyalty_finds_customers_by_identifier_only_while_their_document_c
     assert await projection.ids_by("mobile", ["+6282", "+6283", "+6289"]) == {"+6289": "ben"}
     assert await projection.referred_count("ANA1") == 1  # cid stays referred (erasure keeps it), ben moved
     assert await projection.by_referral_code("NONE") is None
+
+
+async def test_a_claim_keys_only_values_nobody_keyed_and_names_the_others(mongo: Mongo, stack: Stack) -> None:
+    index = KeyIndex(_database(mongo, stack)["keys"])
+    await index.put("mobile", "+6281", "ana")
+
+    assert await index.claim("mobile", "+6282", "ben")
+    assert not await index.claim("mobile", "+6281", "ben")
+    assert await index.claim_many("mobile", {"+6281": "cid", "+6282": "cid", "+6283": "cid"}) == {"+6281", "+6282"}
+    assert await index.claim_many("mobile", {}) == set()
+
+    assert not await index.ready()  # claims are written before the backfill; lookups still wait for it
+    await index.backfill(_database(mongo, stack)["empty"], {}, {})
+    assert await index.owners("mobile", ["+6281", "+6282", "+6283"]) == {"+6281": "ana", "+6282": "ben", "+6283": "cid"}

@@ -96,3 +96,27 @@ async def test_backfill_indexes_what_was_stored_before_the_index(mongo: Mongo, s
 
     assert await _newest(index, items, "ana", 5) == ["ana-002", "ana-001"]
     assert await _newest(NewestIndex(newest), items, "ben", 5) == ["ben-003"]
+
+
+async def test_lists_of_new_owners_are_created_in_one_insert_and_known_owners_still_appended(
+    mongo: Mongo, stack: Stack
+) -> None:
+    items, newest = _collections(mongo, stack)
+    index = NewestIndex(newest, keep=3)
+    await index.backfill(items, "owner", "at")
+    await index.add("ben", [(T0, "ben-000")])  # ben is not new after all: his list must keep this entry
+    stored = [_item("ana", 1), _item("ben", 2), *(_item("cid", m) for m in range(10, 17))]
+    await index.add_many(((d["owner"], (d["at"], d["_id"])) for d in stored), new_owners={"ana", "ben", "cid"})
+    await items.insert_many([_item("ben", 0), *stored])
+
+    assert await _newest(index, items, "ana", 5) == ["ana-001"]
+    assert await _newest(index, items, "ben", 5) == ["ben-002", "ben-000"]
+    cid = await index.get("cid")
+    assert cid is not None
+    assert [i for _, i in cid.entries] == ["cid-016", "cid-015", "cid-014"]  # inserted past 2x keep: compacted
+    assert not cid.complete
+    # An inserted list is the very document an append would have created: appends go on counting from it.
+    assert await newest.find_one({"_id": "ana"}, {"_id": 0, "e_n": 1, "v": 1}) == {"e_n": 1, "v": 1}
+    await index.add("ana", [(T0 + timedelta(minutes=5), "ana-005")])
+    await items.insert_one(_item("ana", 5))
+    assert await _newest(index, items, "ana", 5) == ["ana-005", "ana-001"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
 from deploy.local.stack import Stack
 from tests.integration.conftest import GraphQLClient, eventually, random_mobile, token
@@ -232,3 +233,36 @@ async def test_the_cli_prints_the_template_imports_and_exports_over_grpc(
     exported = tmp_path / "out.csv"
     await cli("export", str(exported))
     assert created["id"] in exported.read_text()
+
+
+async def test_mobiles_are_found_by_their_keys_even_when_a_key_went_stale_and_a_moved_mobile_frees_its_key(
+    gateway: GraphQLClient, http: httpx.AsyncClient, stack: Stack, mongo: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    keys = mongo[f"{stack.config.database_prefix}profile"]["customer_keys"]
+    moved, stale = await register(gateway, firstName="Mira"), await register(gateway, firstName="Sita")
+    old_mobile, new_mobile = moved["profile"]["mobile"], random_mobile()
+    await gateway.execute(
+        "mutation($id: ID!, $m: String!) { updateCustomer(id: $id, input: {mobile: $m}) { customer { id } } }",
+        id=moved["id"],
+        m=new_mobile,
+    )
+    # A key left pointing elsewhere (as a crash between a claim and the write can leave it).
+    stale_key = f"mobile:{stale['profile']['mobile']}"
+    await keys.update_one({"_id": stale_key}, {"$set": {"owner": "someone-else"}})
+
+    assert await keys.find_one({"_id": f"mobile:{old_mobile}"}) is None  # the number left with its owner
+    assert (await customer_by_mobile(gateway, new_mobile) or {}).get("id") == moved["id"]
+    assert await customer_by_mobile(gateway, old_mobile) is None
+    assert (await customer_by_mobile(gateway, stale["profile"]["mobile"]) or {}).get("id") == stale["id"]
+    assert (await keys.find_one({"_id": stale_key}) or {}).get("owner") == stale["id"]  # settled, re-pointed
+
+    await keys.update_one({"_id": stale_key}, {"$set": {"owner": "someone-else"}})
+    rows = [HEADER, f"{local(stale['profile']['mobile'])},Sita,Imported,", f"{local(old_mobile)},Lena,,"]
+    payload = (await upload(http, ("\n".join(rows) + "\n").encode(), dry_run=False))["data"]["importCustomers"]
+    report = await finished_job(gateway, payload["job"]["id"])
+    assert {k: report[k] for k in ("created", "updated", "invalid")} == {"created": 1, "updated": 1, "invalid": 0}
+    assert ((await customer_by_mobile(gateway, stale["profile"]["mobile"])) or {}).get("id") == stale["id"]
+    lena = await customer_by_mobile(gateway, old_mobile)
+    assert lena is not None
+    assert lena["id"] != moved["id"]
+    assert (await keys.find_one({"_id": f"mobile:{old_mobile}"}) or {}).get("owner") == lena["id"]

@@ -190,6 +190,8 @@ async def test_delete_erases_personal_data_keeps_a_tombstone_and_frees_the_mobil
     await eventually(notes_gone)
     erased = await domain_events(stack, "profile.events", customer["id"], events.CustomerErased)
     assert erased[0][1].reason == "GDPR request"
+    keys = mongo[f"{stack.config.database_prefix}profile"]["customer_keys"]
+    assert await keys.find_one({"_id": f"mobile:{mobile}"}) is None  # the lookup key went with the number
     again = await mutate(gateway, DELETE, "deleteCustomer", id=customer["id"], reason="twice")
     assert error_codes(again) == ["NOT_FOUND"]
     assert (await register(gateway, mobile=mobile, extRef="EXT-ERASE"))["profile"]["mobile"] == mobile

@@ -12,7 +12,6 @@ consumers absorb by event id.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -38,10 +37,8 @@ class ImportOutbox:
         await self._stages.insert_one({"_id": batch_id, "events": [e.to_document() for e in events]})
 
     async def release(self, batch_id: str, events: list[OutboxRecord]) -> None:
-        """Publishes a written batch's events (the producer batches the sends), then drops the stage."""
-        await asyncio.gather(
-            *(self._publisher.publish(e.topic, e.key, e.value, e.correlation_headers()) for e in events)
-        )
+        """Publishes a written batch's events (queued at once, the producer batches them), then drops the stage."""
+        await self._publisher.publish_in_order([(e.topic, e.key, e.value, e.correlation_headers()) for e in events])
         await self._stages.delete_one({"_id": batch_id})
 
     async def recover(self) -> None:

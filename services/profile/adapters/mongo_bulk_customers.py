@@ -8,8 +8,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from c360.outbox import OutboxRecord, outbox_fields
-from services.profile.adapters.customer_documents import from_document, to_document
+from services.profile.adapters.customer_documents import to_document
 from services.profile.adapters.document_locks import DocumentLocks
+from services.profile.adapters.mobile_keys import MobileKeys
 from services.profile.domain.customer import Customer
 
 Document = dict[str, Any]
@@ -17,13 +18,22 @@ IMPORTED_FIELDS = ("first_name", "last_name", "first_name_lc", "last_name_lc", "
 
 
 class MongoBulkCustomers:
-    def __init__(self, collection: AsyncCollection[Document], locks: DocumentLocks) -> None:
+    def __init__(self, collection: AsyncCollection[Document], locks: DocumentLocks, mobiles: MobileKeys) -> None:
         self.collection = collection
         self.locks = locks
+        self.mobiles = mobiles
 
     async def by_mobiles(self, mobiles: list[str]) -> dict[str, Customer]:
-        cursor = self.collection.find({"mobile": {"$in": mobiles}}, {"outbox": 0})
-        return {doc["mobile"]: from_document(doc) async for doc in cursor}
+        return await self.mobiles.customers(mobiles)
+
+    async def claim_mobiles(self, owners: dict[str, str]) -> set[str]:
+        """Keys each mobile to the id a new customer would get; returns the others (which may be held)."""
+        return await self.mobiles.claim_new(owners)
+
+    async def hold_mobiles(self, customers: list[Customer]) -> None:
+        """New customers whose mobile was keyed already (to nobody who still held it): the key is theirs now."""
+        for customer in customers:
+            await self.mobiles.hold(customer)
 
     async def insert(self, customers: list[tuple[Customer, list[OutboxRecord]]]) -> set[int]:
         """Inserts what it can; returns the positions a unique index refused."""

@@ -23,6 +23,7 @@ from c360.mongo import duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
 from services.profile.adapters.customer_documents import from_document, to_document
 from services.profile.adapters.document_locks import DocumentLocks
+from services.profile.adapters.mobile_keys import MobileKeys
 from services.profile.app.ports import DuplicateCustomer, StaleCustomer
 from services.profile.domain.customer import Customer
 
@@ -36,6 +37,7 @@ class MongoCustomerRepository:
     def __init__(self, database: AsyncDatabase[Document], locks: DocumentLocks) -> None:
         self.collection: AsyncCollection[Document] = database["customers"]
         self.locks = locks
+        self.mobile_keys = MobileKeys(database, self.collection)
 
     async def ensure_indexes(self) -> None:
         for name in UNIQUE_FIELDS:
@@ -43,14 +45,18 @@ class MongoCustomerRepository:
         for name in SEARCH_FIELDS:
             await self.collection.create_index([(name, ASCENDING)], name=name)
         await OutboxRelay.ensure_indexes(self.collection)
+        await self.mobile_keys.backfill()
 
     async def add(self, customer: Customer, events: list[OutboxRecord]) -> None:
+        claimed = await self.mobile_keys.claim(customer)
         try:
             await self.collection.insert_one({**to_document(customer), **outbox_fields(events)})
         except DuplicateKeyError as error:
             raise DuplicateCustomer(await self._clashing_fields(customer, error)) from error
+        if not claimed:
+            await self.mobile_keys.hold(customer)
 
-    async def save(self, customer: Customer, events: list[OutboxRecord]) -> Customer:
+    async def save(self, customer: Customer, events: list[OutboxRecord], moved_from: str | None = None) -> Customer:
         """Writes a changed record if nobody wrote since it was read; raises StaleCustomer otherwise."""
         document = to_document(customer)
         del document["_id"]
@@ -59,6 +65,7 @@ class MongoCustomerRepository:
             "$set": {**document, "outbox_pending": True},
             "$push": {"outbox": {"$each": [r.to_document() for r in events]}},
         }
+        claimed = moved_from is None or await self.mobile_keys.claim(customer)
         try:
             async with self.locks.holding([customer.id]):
                 result = await self.collection.update_one({"_id": customer.id, "version": customer.version}, update)
@@ -68,6 +75,10 @@ class MongoCustomerRepository:
             raise DuplicateCustomer(await self._clashing_fields(customer, error)) from error
         if result.matched_count == 0:
             raise StaleCustomer(customer.id)
+        if moved_from is not None:
+            if not claimed:
+                await self.mobile_keys.hold(customer)
+            await self.mobile_keys.release(moved_from, customer.id)
         return from_document({"_id": customer.id, **document})
 
     async def get(self, customer_id: str) -> Customer | None:
@@ -78,8 +89,7 @@ class MongoCustomerRepository:
         return [from_document(doc) for doc in await find_by_ids(self.collection, customer_ids, NO_OUTBOX)]
 
     async def find_by_mobile(self, mobile: str) -> Customer | None:
-        doc = await self.collection.find_one({"mobile": mobile}, NO_OUTBOX)
-        return from_document(doc) if doc else None
+        return (await self.mobile_keys.customers([mobile])).get(mobile)
 
     async def find_by_ext_ref(self, ext_ref: str) -> Customer | None:
         doc = await self.collection.find_one({"ext_ref_key": ext_ref}, NO_OUTBOX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from typing import Any
 
 from pymongo import DESCENDING
@@ -27,8 +28,11 @@ class MongoTimeline:
         await OutboxRelay.ensure_indexes(self.collection)
         await self.newest.backfill(self.collection, "customer_id", "occurred_at")
 
-    async def add_many(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
-        """The entries this call stored: those already there (a redelivery) are left out."""
+    async def add_many(
+        self, entries: list[TimelineEntry], new_customers: Set[str] = frozenset()
+    ) -> list[TimelineEntry]:
+        """The entries this call stored: those already there (a redelivery) are left out.
+        `new_customers` likely have no timeline yet (just registered): their lists are created in bulk."""
         docs = [
             {
                 "_id": e.id,
@@ -42,7 +46,8 @@ class MongoTimeline:
         ]
         if not docs:
             return []
-        await self.newest.add_many((e.customer_id, (e.occurred_at, e.id)) for e in entries)  # first: see newest_index
+        # first: see newest_index
+        await self.newest.add_many(((e.customer_id, (e.occurred_at, e.id)) for e in entries), new_customers)
         try:
             await self.collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:

@@ -53,7 +53,8 @@ class CustomerChanges:
                 for e in events
             ]
             try:
-                saved = await self.customers.save(changed, records)
+                moved_from = current.mobile if changed.mobile != current.mobile else None
+                saved = await self.customers.save(changed, records, moved_from)
             except StaleCustomer:
                 continue
             except DuplicateCustomer as duplicate:

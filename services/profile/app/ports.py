@@ -24,8 +24,9 @@ class CustomerRepository(Protocol):
     async def add(self, customer: Customer, events: list[OutboxRecord]) -> None:
         """Stores a new customer with its events atomically; raises DuplicateCustomer."""
 
-    async def save(self, customer: Customer, events: list[OutboxRecord]) -> Customer:
-        """Writes a changed record (compare-and-set on its version); raises StaleCustomer, DuplicateCustomer."""
+    async def save(self, customer: Customer, events: list[OutboxRecord], moved_from: str | None = None) -> Customer:
+        """Writes a changed record (compare-and-set on its version); raises StaleCustomer, DuplicateCustomer.
+        `moved_from`: the mobile the record held before, when this change replaces it."""
         ...
 
     async def get(self, customer_id: str) -> Customer | None: ...

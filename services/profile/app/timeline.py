@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Protocol
@@ -30,8 +31,10 @@ MAX_PAGE = 100
 
 
 class TimelineStore(Protocol):
-    async def add_many(self, entries: list[TimelineEntry]) -> list[TimelineEntry]:
-        """Stores the entries not stored yet, and returns those."""
+    async def add_many(
+        self, entries: list[TimelineEntry], new_customers: Set[str] = frozenset()
+    ) -> list[TimelineEntry]:
+        """Stores the entries not stored yet, and returns those; `new_customers` are likely to have none yet."""
         ...
 
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]: ...
@@ -78,7 +81,8 @@ class Timeline:
             entries[entry.id], actors[entry.id] = entry, envelope.actor
         if not entries:
             return
-        added = await self.entries.add_many(list(entries.values()))
+        registered = {e.customer_id for e in envelopes if unpack(e, profile_events_pb2.CustomerRegistered) is not None}
+        added = await self.entries.add_many(list(entries.values()), registered)
         await asyncio.gather(*(self._publish_live(entry, actors[entry.id]) for entry in added))
 
     async def _publish_live(self, entry: TimelineEntry, actor: str) -> None:

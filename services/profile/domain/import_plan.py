@@ -50,7 +50,14 @@ class BatchPlanner:
     new_referral_code: Callable[[], str]
     seen: dict[str, int] = field(default_factory=dict)  # mobile -> line of its latest valid row
 
-    def plan(self, rows: list[ImportRow | RowError], existing: dict[str, Customer], now: datetime) -> BatchPlan:
+    def plan(
+        self,
+        rows: list[ImportRow | RowError],
+        existing: dict[str, Customer],
+        now: datetime,
+        ids: dict[str, str] | None = None,
+    ) -> BatchPlan:
+        """`ids`: the id a new customer of a mobile gets (drawn by `new_id` when absent)."""
         plan = BatchPlan()
         for row in rows:
             if isinstance(row, RowError):
@@ -58,13 +65,15 @@ class BatchPlanner:
                 plan.invalid_count += 1
                 continue
             try:
-                self._plan_row(plan, row, existing, now)
+                self._plan_row(plan, row, existing, now, (ids or {}).get(row.mobile))
             except DomainError as refused:
                 plan.errors.append(RowError(row.line, refused.code, refused.message))
                 plan.invalid_count += 1
         return plan
 
-    def _plan_row(self, plan: BatchPlan, row: ImportRow, existing: dict[str, Customer], now: datetime) -> None:
+    def _plan_row(
+        self, plan: BatchPlan, row: ImportRow, existing: dict[str, Customer], now: datetime, new_id: str | None
+    ) -> None:
         mobile, earlier = row.mobile, self.seen.get(row.mobile)
         if mobile in plan.created:
             plan.created[mobile] = (self._new(row, plan.created[mobile][0].id, now), row.line)
@@ -74,7 +83,7 @@ class BatchPlanner:
             before = plan.updated.get(mobile, (base, []))[1]
             plan.updated[mobile] = (record, list(dict.fromkeys([*before, *changed])))
         elif earlier is None:
-            plan.created[mobile] = (self._new(row, self.new_id(), now), row.line)
+            plan.created[mobile] = (self._new(row, new_id or self.new_id(), now), row.line)
         if earlier is not None:
             plan.errors.append(
                 RowError(row.line, "DUPLICATE_IN_FILE", f"Same mobile as line {earlier}; this later row wins.")

@@ -83,3 +83,12 @@ def test_duplicates_across_batches_count_the_same_in_a_dry_run() -> None:
     assert second.errors[0].code == "DUPLICATE_IN_FILE"
     assert not second.created
     assert not second.updated
+
+
+def test_new_customers_take_the_id_their_mobile_was_keyed_to_and_others_draw_one() -> None:
+    rows = [row(2, "081200000021", "Ana"), row(3, "081200000022", "Ben")]
+    plan = planner().plan(rows, {}, NOW, ids={"+6281200000021": "claimed-ana"})
+    assert {mobile: customer.id for mobile, (customer, _line) in plan.created.items()} == {
+        "+6281200000021": "claimed-ana",
+        "+6281200000022": "id0",
+    }

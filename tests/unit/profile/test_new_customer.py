@@ -6,6 +6,7 @@ import pytest
 from c360.errors import InvalidInput
 from services.profile.domain.customer import (
     REFERRAL_ALPHABET,
+    REFERRAL_CODE_LENGTH,
     Address,
     Customer,
     CustomerStatus,
@@ -67,3 +68,10 @@ def test_referral_codes_use_only_unambiguous_characters() -> None:
     assert len(codes) > 190
     assert all(set(code) <= set(REFERRAL_ALPHABET) for code in codes)
     assert not set("01OIL") & set(REFERRAL_ALPHABET)
+
+
+def test_referral_codes_draw_every_position_from_the_whole_alphabet() -> None:
+    codes = [new_referral_code() for _ in range(3000)]
+    assert {len(code) for code in codes} == {REFERRAL_CODE_LENGTH}
+    for position in range(REFERRAL_CODE_LENGTH):
+        assert {code[position] for code in codes} == set(REFERRAL_ALPHABET)
