@@ -23,13 +23,13 @@ from functools import partial
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import bounded, find_by_ids
+from c360.mongo import insert_new
 
 Document = dict[str, Any]
 BACKFILLED = "~backfilled"  # the marker document; every key has a "<kind>:" prefix
-DUPLICATE_KEY = 11000
 
 
 class KeyIndex:
@@ -50,17 +50,9 @@ class KeyIndex:
 
     async def claim_many(self, kind: str, owners: dict[str, str]) -> set[str]:
         """Claims every value in one bulk insert; returns the values that were keyed already."""
-        if not owners:
-            return set()
         values = list(owners)
-        try:
-            await self._docs.insert_many([{"_id": _key(kind, v), "owner": owners[v]} for v in values], ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            return {values[int(e["index"])] for e in errors}
-        return set()
+        refused = await insert_new(self._docs, [{"_id": _key(kind, v), "owner": owners[v]} for v in values])
+        return {values[position] for position in refused}
 
     async def release(self, kind: str, value: str, owner: str) -> None:
         """Removes the key while it names `owner` (on FerretDB a scan of the keys: for rare changes only)."""

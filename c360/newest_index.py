@@ -22,14 +22,14 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import bounded, find_by_ids
+from c360.mongo import insert_new
 
 Document = dict[str, Any]
 Entry = tuple[Any, str]  # (position: a time or a sortable string, item id); newest first = largest first
 KEEP = 50  # an owner's newest per list: first pages (20 and the next) without a scan; the rest scan
-DUPLICATE_KEY = 11000
 BACKFILLED = "~backfilled:"  # + a list's name: the marker documents; "~" never starts an owner id
 
 
@@ -89,17 +89,8 @@ class NewestLists:
             }
             for owner, lists in by_owner.items()
         ]
-        if not docs:
-            return set()
-        owners, refused = list(by_owner), set[str]()  # docs are in by_owner's order
-        try:
-            await self._docs.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            refused = {owners[int(e["index"])] for e in errors}
-        inserted = set(by_owner) - refused
+        owners = list(by_owner)  # the documents' order
+        inserted = set(owners) - {owners[position] for position in await insert_new(self._docs, docs)}
         crowded = [o for o in inserted if any(len(e) > 2 * self._keep for e in by_owner[o].values())]
         await bounded([partial(self._compact, owner) for owner in crowded])
         return inserted

@@ -29,6 +29,9 @@ Record: TypeAlias = Any  # aiokafka's ConsumerRecord[bytes, bytes]; aiokafka shi
 RecordHandler = Callable[[Record], Awaitable[None]]
 # Handles a partition's fetched records at once (bulk writes); returns the positions of poison records with reasons.
 BatchHandler = Callable[[list[Record]], Awaitable[dict[int, str]]]
+# Before a record handler: handles in bulk what it can of a fetch (a flood of registrations: one insert, not
+# one write per record); returns the positions it fully handled, which the handler then skips.
+Prelude = Callable[[list[Record]], Awaitable[set[int]]]
 
 REASON_HEADER = "dlq-reason"
 CORRELATION_HEADER = "x-correlation-id"
@@ -58,11 +61,18 @@ class ConsumerLoop:
         max_batch: int = 500,
         max_backoff_seconds: float = 5.0,
         key_parallelism: int = 1,
+        prelude: Prelude | None = None,
     ) -> None:
         """`key_parallelism` > 1: a fetch's records of different keys (customers) are handled side by side,
-        each key's in order, and committed together; for handlers whose work per record is a round trip."""
+        each key's in order, and committed together; for handlers whose work per record is a round trip.
+        `prelude`: with a record handler, a shortcut taken first for each fetch; it must leave the store as
+        handling its records one by one would, since a failed prelude only means nothing is skipped."""
         if (handler is None) == (batch_handler is None):
             raise ValueError("a consumer takes records one at a time (handler) or in batches (batch_handler)")
+        if prelude is not None and handler is None:
+            raise ValueError("a prelude goes before a record handler")
+        self._prelude = prelude
+        self._done: set[int] = set()  # ids of the fetch's records the prelude handled
         self._topics = topics
         self._handler = handler
         self._batch_handler = batch_handler
@@ -90,6 +100,7 @@ class ConsumerLoop:
         try:
             while not self._stopping.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_batch)
+                self._done = await self._run_prelude(batches) if self._prelude is not None and batches else set()
                 if self._batch_handler is not None and batches:
                     await self._process_fetch(batches)
                     continue
@@ -190,7 +201,27 @@ class ConsumerLoop:
         metrics.CONSUMER_PROCESSED.labels(self._group_id, records[0].topic).inc(len(records) - len(poison))
         metrics.CONSUMER_DEAD_LETTERED.labels(self._group_id, records[0].topic).inc(len(poison))
 
+    async def _run_prelude(self, batches: dict[TopicPartition, list[Record]]) -> set[int]:
+        assert self._prelude is not None
+        records = [record for chunk in batches.values() for record in chunk]
+        try:
+            with tracing.span_for_batch(
+                f"prepare {records[0].topic} batch",
+                [tracing.kafka_trace_headers(record.headers) for record in records],
+                tracing.SpanKind.CONSUMER,
+            ):
+                handled = await self._prelude(records)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a shortcut only: the records are then handled one by one
+            log.exception("bulk prelude failed; handling the fetch record by record")
+            return set()
+        return {id(records[position]) for position in handled}
+
     async def _process_with_retry(self, record: Record) -> None:
+        if id(record) in self._done:
+            metrics.CONSUMER_PROCESSED.labels(self._group_id, record.topic).inc()
+            return
         backoff = 0.1
         while True:
             set_correlation_id(header(record, CORRELATION_HEADER))

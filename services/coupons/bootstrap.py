@@ -101,12 +101,14 @@ def bootstrap(infra: InfraSettings, settings: CouponsSettings) -> CouponsService
         stores.coupons, stores.campaigns, stores.rejections, change, rejection_relay, events_topic
     )
     group = infra.consumer_group("coupons")
+    profile_events = ProfileEventsConsumer(customer_events)
     consumers = [
         ConsumerLoop(
             bootstrap=infra.kafka_bootstrap,
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
-            handler=ProfileEventsConsumer(customer_events),
+            handler=profile_events,
+            prelude=profile_events.prelude,
             key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),

@@ -138,6 +138,7 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
     )
     transfer = TransferPurchase(checks, purchases, apply_changes, expiry)
     group = infra.consumer_group("loyalty")
+    profile_events = ProfileEventsConsumer(accounts, customers, otps)
     consumers = [
         ConsumerLoop(
             bootstrap=infra.kafka_bootstrap,
@@ -150,7 +151,8 @@ def bootstrap(infra: InfraSettings, settings: LoyaltySettings) -> LoyaltyService
             bootstrap=infra.kafka_bootstrap,
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
-            handler=ProfileEventsConsumer(accounts, customers, otps),
+            handler=profile_events,
+            prelude=profile_events.prelude,
             key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),

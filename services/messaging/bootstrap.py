@@ -114,12 +114,14 @@ def bootstrap(infra: InfraSettings, settings: MessagingSettings) -> MessagingSer
     )
     projection = ProfileProjection(recipients, [messages, inbox])
     group = infra.consumer_group("messaging")
+    profile_events = ProfileEventsConsumer(projection)
     consumers = [
         ConsumerLoop(
             bootstrap=infra.kafka_bootstrap,
             group_id=f"{group}.profile-events",
             topics=[infra.topic(topics.PROFILE_EVENTS)],
-            handler=ProfileEventsConsumer(projection),
+            handler=profile_events,
+            prelude=profile_events.prelude,
             key_parallelism=infra.consumer_key_parallelism,
             dead_letters=publisher,
         ),

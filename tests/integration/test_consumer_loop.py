@@ -120,3 +120,78 @@ async def test_records_published_in_order_without_waiting_for_each_arrive_in_tha
 
 async def _count(seen: dict[str, list[int]], wanted: int) -> bool:
     return sum(len(values) for values in seen.values()) >= wanted
+
+
+async def test_a_prelude_handles_what_it_can_in_bulk_the_handler_the_rest_and_a_failed_prelude_skips_nothing(
+    infra: Any,
+) -> None:
+    bootstrap = infra.kafka_bootstrap
+    topic = f"consumer-prelude-{uuid.uuid4().hex[:8]}"
+    await ensure_topics(bootstrap, [topic], partitions=2)
+    first = [f"{'bulk' if n % 3 else 'one'}-{n}" for n in range(60)]
+    second = [f"bulk-again-{n}" for n in range(10)]  # while the prelude fails: every one goes one by one
+    in_bulk: list[str] = []
+    one_by_one: list[str] = []
+    failing = False
+
+    async def prelude(records: list[Record]) -> set[int]:
+        if failing:
+            raise RuntimeError("the bulk write failed")
+        fetched = [record.value.decode() for record in records]
+        in_bulk.extend(v for v in fetched if v.startswith("bulk"))
+        return {position for position, v in enumerate(fetched) if v.startswith("bulk")}
+
+    async def handle(record: Record) -> None:
+        one_by_one.append(record.value.decode())
+
+    dead_letters = KafkaPublisher(bootstrap, "consumer-prelude-test")
+    await dead_letters.start()
+    group = f"{topic}.group"
+    loop = ConsumerLoop(
+        bootstrap=bootstrap,
+        group_id=group,
+        topics=[topic],
+        handler=handle,
+        prelude=prelude,
+        dead_letters=dead_letters,
+        key_parallelism=4,
+    )
+    stop = asyncio.Event()
+    consuming = asyncio.create_task(loop.run(stop))
+    try:
+        await _publish(bootstrap, topic, first)
+        await eventually(lambda: _handled_at_least(in_bulk, one_by_one, len(first)), within_seconds=60)
+        assert sorted(in_bulk) == sorted(v for v in first if v.startswith("bulk"))
+        assert sorted(one_by_one) == sorted(v for v in first if v.startswith("one"))  # none handled twice
+
+        failing = True
+        await _publish(bootstrap, topic, second)
+        await eventually(lambda: _handled_at_least(in_bulk, one_by_one, len(first) + len(second)), within_seconds=60)
+        assert sorted(one_by_one[-len(second) :]) == sorted(second)
+    finally:
+        stop.set()
+        await consuming
+        await dead_letters.stop()
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    assert sum(meta.offset for meta in committed.values()) == len(first) + len(second)
+
+
+async def _publish(bootstrap: str, topic: str, values: list[str]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for n, value in enumerate(values):
+            await producer.send(topic, key=f"customer-{n % 5}".encode(), value=value.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def _handled_at_least(in_bulk: list[str], one_by_one: list[str], expected: int) -> bool:
+    return len(in_bulk) + len(one_by_one) >= expected

@@ -12,6 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from c360.mongo import insert_new
 from services.coupons.domain.customer_status import CustomerStatus
 
 Document = dict[str, Any]
@@ -34,6 +35,10 @@ class MongoCustomerStatuses:
             await self.collection.update_one(
                 {"_id": customer_id}, {"$setOnInsert": {"status": status.value}}, upsert=True
             )
+
+    async def remember_many(self, customer_ids: list[str], status: CustomerStatus) -> None:
+        """`remember` for many at once: one bulk insert; the customers known already stay as they are."""
+        await insert_new(self.collection, [{"_id": i, "status": status.value} for i in dict.fromkeys(customer_ids)])
 
     async def change(self, customer_id: str, status: CustomerStatus) -> None:
         """Suspension or reactivation; an erased customer stays erased."""

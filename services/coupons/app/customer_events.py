@@ -26,6 +26,9 @@ class CustomerEvents:
     async def registered(self, customer_id: str) -> None:
         await self.statuses.remember(customer_id, CustomerStatus.ACTIVE)
 
+    async def registered_many(self, customer_ids: list[str]) -> None:
+        await self.statuses.remember_many(customer_ids, CustomerStatus.ACTIVE)
+
     async def suspended(self, customer_id: str) -> None:
         await self.statuses.change(customer_id, CustomerStatus.SUSPENDED)
 

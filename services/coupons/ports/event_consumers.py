@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -34,6 +35,17 @@ def _envelope(record: Record) -> events_pb2.EventEnvelope:
 @dataclass
 class ProfileEventsConsumer:
     customers: CustomerEvents
+
+    async def prelude(self, records: list[Record]) -> set[int]:
+        """A fetch's registrations in one write (an import floods this topic with them)."""
+        registered: dict[int, str] = {}
+        for position, record in enumerate(records):
+            with contextlib.suppress(PoisonMessage):  # the handler dead-letters it
+                envelope = _envelope(record)
+                if unpack(envelope, CustomerRegistered) is not None:
+                    registered[position] = envelope.customer_id
+        await self.customers.registered_many(list(registered.values()))
+        return set(registered)
 
     async def __call__(self, record: Record) -> None:
         envelope = _envelope(record)

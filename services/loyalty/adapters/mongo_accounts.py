@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import find_by_ids
 from c360.events import new_envelope, to_outbox
+from c360.mongo import insert_new
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
 from services.loyalty.adapters.document_locks import DocumentLocks
@@ -56,6 +57,11 @@ class MongoAccountRepository:
             return
         with contextlib.suppress(DuplicateKeyError):  # a concurrent open or apply created it first
             await self.collection.insert_one({"_id": customer_id, **new_account()})
+
+    async def open_many(self, customer_ids: list[str]) -> None:
+        """`open` for many at once: one bulk insert; accounts that exist stay as they are."""
+        now = datetime.now(UTC)
+        await insert_new(self.collection, [{"_id": i, **new_account(now)} for i in dict.fromkeys(customer_ids)])
 
     async def get(self, customer_id: str) -> AccountState | None:
         doc = await self.collection.find_one({"_id": customer_id}, {"ops": 0, "outbox": 0})

@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from c360.by_id import find_by_ids
 from c360.key_index import KeyIndex
+from c360.mongo import insert_new
 from services.loyalty.domain.customer import ACTIVE, ERASED, CustomerFacts
 
 Document = dict[str, Any]
@@ -40,15 +41,7 @@ class MongoCustomerProjection:
 
     async def save(self, customer: profile_pb2.Customer) -> None:
         """Registration or update: identifiers and status as the profile service last stated them."""
-        fields: Document = {
-            "mobile": customer.mobile or None,
-            "ext_ref": customer.ext_ref or None,
-            "status": STATUS_BY_PROTO.get(customer.status, ACTIVE),
-        }
-        if customer.referral_code:
-            fields["referral_code"] = customer.referral_code
-        if customer.referred_by_code:
-            fields["referred_by_code"] = customer.referred_by_code
+        fields = _fields(customer)
         await self.keys.key(  # first: a crash in between leaves a key its document does not confirm yet
             customer.id,
             {kind: fields.get(field) or "" for kind, field in OWNER_KEYS.items()},
@@ -57,6 +50,26 @@ class MongoCustomerProjection:
         await self.collection.update_one(
             {"_id": customer.id}, {"$set": fields, "$setOnInsert": {"referral_rewarded": False}}, upsert=True
         )
+
+    async def save_new_many(self, customers: list[profile_pb2.Customer]) -> set[str]:
+        """Registrations in bulk: their keys claimed, then their documents inserted, a write each. Returns the
+        ids saved so; the others (a key or document that exists, a referral to count) are `save`'s."""
+        fresh = {c.id: c for c in customers if c.id and not c.referred_by_code}
+        fields = {i: _fields(c) for i, c in fresh.items()}
+        for kind, field in OWNER_KEYS.items():
+            holders: dict[str, list[str]] = {}
+            for customer_id, values in fields.items():
+                if values.get(field):
+                    holders.setdefault(values[field], []).append(customer_id)
+            shared = {i for ids in holders.values() if len(ids) > 1 for i in ids}
+            owners = {value: ids[0] for value, ids in holders.items() if len(ids) == 1}
+            refused = await self.keys.claim_many(kind, owners)
+            for customer_id in shared | {owners[value] for value in refused}:
+                fields.pop(customer_id, None)
+        ids = list(fields)
+        docs = [{"_id": i, **fields[i], "referral_rewarded": False} for i in ids]
+        refused_docs = await insert_new(self.collection, docs)
+        return set(ids) - {ids[position] for position in refused_docs}
 
     async def set_status(self, customer_id: str, status: str) -> None:
         await self.collection.update_one({"_id": customer_id}, {"$set": {"status": status}}, upsert=True)
@@ -110,3 +123,16 @@ def _facts(doc: Document) -> CustomerFacts:
         referred_by_code=doc.get("referred_by_code") or "",
         referral_rewarded=bool(doc.get("referral_rewarded")),
     )
+
+
+def _fields(customer: profile_pb2.Customer) -> Document:
+    fields: Document = {
+        "mobile": customer.mobile or None,
+        "ext_ref": customer.ext_ref or None,
+        "status": STATUS_BY_PROTO.get(customer.status, ACTIVE),
+    }
+    if customer.referral_code:
+        fields["referral_code"] = customer.referral_code
+    if customer.referred_by_code:
+        fields["referred_by_code"] = customer.referred_by_code
+    return fields

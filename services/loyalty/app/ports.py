@@ -28,6 +28,9 @@ class AccountRepository(Protocol):
     async def open(self, customer_id: str) -> None:
         """Opens an empty account; no-op when it exists."""
 
+    async def open_many(self, customer_ids: list[str]) -> None:
+        """`open` of each, in one write."""
+
     async def get(self, customer_id: str) -> AccountState | None: ...
 
     async def get_many(self, customer_ids: list[str]) -> list[AccountState]: ...

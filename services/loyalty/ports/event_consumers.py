@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from customer360.events.v1 import profile_events_pb2 as profile_events
+from customer360.profile.v1 import profile_pb2
 from google.protobuf.message import DecodeError
 
 from c360.events import parse_envelope, unpack
@@ -48,6 +50,20 @@ class ProfileEventsConsumer:
     accounts: AccountRepository
     customers: MongoCustomerProjection
     otps: MongoOtpRepository
+
+    async def prelude(self, records: list[Record]) -> set[int]:
+        """A fetch's registrations of customers not known yet in a few bulk writes (an import floods the topic
+        with them): keys, documents, then accounts, the order `__call__` writes them in."""
+        registered: dict[int, profile_pb2.Customer] = {}
+        for position, record in enumerate(records):
+            with contextlib.suppress(DecodeError):  # the handler dead-letters it
+                envelope = parse_envelope(record.value or b"")
+                event = unpack(envelope, profile_events.CustomerRegistered)
+                if event is not None and event.customer.id == envelope.customer_id:
+                    registered[position] = event.customer
+        saved = await self.customers.save_new_many(list(registered.values()))
+        await self.accounts.open_many(list(saved))
+        return {position for position, customer in registered.items() if customer.id in saved}
 
     async def __call__(self, record: Record) -> None:
         try:

@@ -15,11 +15,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import find_by_ids
+from c360.mongo import insert_new
 from c360.outbox import OutboxRecord
 from services.messaging.adapters.read_only_relay import ReadOnlyRelay, events_update
 from services.messaging.domain.recipient import Recipient
 
 Document = dict[str, Any]
+Contact = tuple[str, str, str, str]  # customer id, first name, mobile, e-mail
 NOT_ERASED: Document = {"erased": {"$ne": True}}
 # Every recipient document has `erased` (set when created, true once erased). By `_id` and an equality the
 # local store's front answers a guarded update by `_id` (guarded.go); with `$ne` FerretDB scans the collection.
@@ -51,11 +53,16 @@ class MongoRecipientRepository:
         if (await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": contact})).matched_count:
             return
         try:  # an insert, not an upsert: FerretDB answers an upsert with a guard by scanning
-            await self.collection.insert_one(
-                {"_id": customer_id, **contact, "opt_ins": {}, "whatsapp_window_until": None, "erased": False}
-            )
+            await self.collection.insert_one(_new_recipient(customer_id, contact))
         except DuplicateKeyError:  # erased (left alone), or created just now: then it takes the details
             await self.collection.update_one({"_id": customer_id, **LIVE}, {"$set": contact})
+
+    async def create_many(self, contacts: list[Contact]) -> set[str]:
+        """New recipients with their contact details in one bulk insert; returns the ids created (the others
+        exist already, and `save_contact` is theirs)."""
+        docs = [_new_recipient(i, {"first_name": f, "mobile": m, "email": e}) for i, f, m, e in contacts]
+        refused = set(await insert_new(self.collection, docs))
+        return {doc["_id"] for position, doc in enumerate(docs) if position not in refused}
 
     async def set_opt_in(self, customer_id: str, campaign: str, opted_in: bool) -> None:
         await self._set_or_create(customer_id, {f"opt_ins.{campaign}": opted_in})
@@ -127,3 +134,7 @@ def _from_document(doc: Document) -> Recipient:
         whatsapp_window_until=doc.get("whatsapp_window_until"),
         erased=bool(doc.get("erased")),
     )
+
+
+def _new_recipient(customer_id: str, contact: Document) -> Document:
+    return {"_id": customer_id, **contact, "opt_ins": {}, "whatsapp_window_until": None, "erased": False}

@@ -15,6 +15,7 @@ LINK_FIELDS = {Channel.PUSH: "push_token", Channel.WHATSAPP: "whatsapp_id"}
 
 class RecipientWriter(Protocol):
     async def save_contact(self, customer_id: str, first_name: str, mobile: str, email: str) -> None: ...
+    async def create_many(self, contacts: list[tuple[str, str, str, str]]) -> set[str]: ...
     async def set_opt_in(self, customer_id: str, campaign: str, opted_in: bool) -> None: ...
     async def set_channel_link(self, customer_id: str, field: str, link_id: str) -> None: ...
     async def erase(self, customer_id: str) -> None: ...
@@ -31,6 +32,10 @@ class ProfileProjection:
 
     async def contact_changed(self, customer_id: str, first_name: str, mobile: str, email: str) -> None:
         await self.recipients.save_contact(customer_id, first_name, mobile, email)
+
+    async def registered_many(self, contacts: list[tuple[str, str, str, str]]) -> set[str]:
+        """(customer id, first name, mobile, e-mail) of new customers, in one write; returns those created."""
+        return await self.recipients.create_many(contacts)
 
     async def opt_in_changed(self, customer_id: str, campaign: str, opted_in: bool) -> None:
         if campaign:

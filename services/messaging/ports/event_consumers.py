@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -36,6 +37,18 @@ def envelope_of(record: Record) -> events_pb2.EventEnvelope:
 @dataclass
 class ProfileEventsConsumer:
     projection: ProfileProjection
+
+    async def prelude(self, records: list[Record]) -> set[int]:
+        """A fetch's registrations of customers not known yet, in one write (an import floods the topic)."""
+        registered: dict[int, tuple[str, str, str, str]] = {}
+        for position, record in enumerate(records):
+            with contextlib.suppress(PoisonMessage):  # the handler dead-letters it
+                envelope = envelope_of(record)
+                if (event := unpack(envelope, CustomerRegistered)) is not None:
+                    c = event.customer
+                    registered[position] = (envelope.customer_id, c.first_name, c.mobile, c.email)
+        created = await self.projection.registered_many(list({c[0]: c for c in registered.values()}.values()))
+        return {position for position, contact in registered.items() if contact[0] in created}
 
     async def __call__(self, record: Record) -> None:
         envelope = envelope_of(record)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
 
+from c360.mongo import insert_new
 from c360.outbox import OutboxRecord, outbox_fields
 from services.profile.adapters.customer_documents import to_document
 from services.profile.adapters.document_locks import DocumentLocks
@@ -40,11 +40,7 @@ class MongoBulkCustomers:
         if not customers:
             return set()
         docs = [{**to_document(c), **outbox_fields(events)} for c, events in customers]
-        try:
-            await self.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            return {int(e["index"]) for e in error.details.get("writeErrors", [])}
-        return set()
+        return set(await insert_new(self.collection, docs))
 
     async def update_names(self, customers: list[tuple[Customer, list[OutboxRecord]]]) -> None:
         """Sets only the imported fields, so consent, status and anything else stay as they are."""

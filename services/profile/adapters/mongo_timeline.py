@@ -7,15 +7,14 @@ from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
+from c360.mongo import insert_new
 from c360.newest_index import NewestIndex, newest_owned
 from c360.outbox import OutboxRelay, outbox_fields
 from services.profile.adapters.pages import before_cursor, cursor_of, cursor_position
 from services.profile.domain.timeline import TimelineEntry
 
 Document = dict[str, Any]
-DUPLICATE_KEY = 11000
 
 
 class MongoTimeline:
@@ -48,15 +47,8 @@ class MongoTimeline:
             return []
         # first: see newest_index
         await self.newest.add_many(((e.customer_id, (e.occurred_at, e.id)) for e in entries), new_customers)
-        try:
-            await self.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            present = {docs[e["index"]]["_id"] for e in errors}
-            return [e for e in entries if e.id not in present]
-        return entries
+        present = {entries[position].id for position in await insert_new(self.collection, docs)}
+        return [e for e in entries if e.id not in present]
 
     async def page(self, customer_id: str, size: int, after: str) -> tuple[list[TimelineEntry], str]:
         before = cursor_position(after) if after else None

@@ -28,6 +28,10 @@ class FakeAccounts:
     async def open(self, customer_id: str) -> None:
         self.states.setdefault(customer_id, AccountState(customer_id, datetime.now(UTC)))
 
+    async def open_many(self, customer_ids: list[str]) -> None:
+        for customer_id in customer_ids:
+            await self.open(customer_id)
+
     async def get(self, customer_id: str) -> AccountState | None:
         return self.states.get(customer_id)
 
