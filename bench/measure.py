@@ -19,6 +19,7 @@ import httpx
 from bench import sections
 from bench.environment import JWT_SECRET, REQUEST_BUDGET
 from bench.load import closed_loop
+from bench.quiet import wait_until_quiet
 from bench.scenarios import csv_import, customer360, ingestion, lag, profiling, resources, search
 from bench.seed import import_customers, publish_purchases, seed_customers, wait_for_accounts
 from bench.seed_sections import sample, seed_coupons, seed_messages
@@ -53,7 +54,7 @@ async def measure(stack: Stack, options: argparse.Namespace, out: Path) -> tuple
         targets += await _reads(stack, http, seeded, options, out, parts)
         targets += await _writes(stack, http, seeded, options, out, parts)
     progress(f"scenario 4: CSV import of {options.import_rows} rows")
-    imported_rows = await csv_import.run(stack, options.import_rows)
+    imported_rows = await csv_import.run(stack, options.import_rows, lambda: _quiet(stack, "the import"))
     parts["4"] = sections.csv_import(imported_rows, out)
     targets += imported_rows.targets()
     return "\n".join(parts[key] for key in sorted(parts)), sorted(targets, key=lambda t: t.scenario)
@@ -94,6 +95,13 @@ async def _seed(stack: Stack, options: argparse.Namespace, parts: dict[str, str]
     return Seeded(customers, tracked, with_coupons, resources.snapshot(stack))
 
 
+async def _quiet(stack: Stack, before: str) -> float:
+    """Lets the consumers finish what the last step gave them, so the next one has the store to itself."""
+    took = await wait_until_quiet(stack)
+    progress(f"consumers caught up after {took:.1f}s, before {before}")
+    return took
+
+
 def cpu_probe(stack: Stack) -> Callable[[], dict[str, float]]:
     """CPU seconds so far of each process of the stack and of the store."""
     return lambda: {name: cpu_s for name, (_, cpu_s) in resources.snapshot(stack, with_store=True).items()}
@@ -104,6 +112,7 @@ async def _reads(
 ) -> list[Target]:
     """Scenarios 1, 2, 5 and 6, on the seeded data before the write scenarios grow it."""
     levels = [int(level) for level in options.levels.split(",")]
+    await _quiet(stack, "scenario 1")
     progress(f"scenario 1: customer360 at concurrency {levels}, {options.seconds}s each")
     resources.reset_peaks(stack)
 
@@ -132,6 +141,7 @@ async def _writes(
     stack: Stack, http: httpx.AsyncClient, seeded: Seeded, options: argparse.Namespace, out: Path, parts: dict[str, str]
 ) -> list[Target]:
     """Scenario 3: ingestion as fast as possible, then the lag at each steady rate."""
+    await _quiet(stack, "scenario 3")
     progress(f"scenario 3: ingestion of {options.ingest} events")
     sampler = profiling.start_sampling(
         stack.processes["loyalty"].pid, LOYALTY_PROFILE_SECONDS, out / "loyalty-profile.txt"

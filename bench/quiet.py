@@ -1,0 +1,49 @@
+"""Waiting until every consumer of the run has caught up, so a scenario does not share the store with the last one.
+
+A run's consumer groups and topics share its prefix. A group has caught up when, on every partition of each
+topic it has committed on, its committed offset is the end offset (a partition it never committed counts from 0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from deploy.local.stack import Stack
+
+POLL_SECONDS = 0.5
+
+
+async def consumer_lag(bootstrap: str, prefix: str) -> int:
+    """Records not yet committed, summed over the run's consumer groups."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    ends = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await admin.start()
+    await ends.start()
+    try:
+        groups = [g[0] for g in await admin.list_consumer_groups() if str(g[0]).startswith(prefix)]
+        lag = 0
+        for group in groups:
+            committed = await admin.list_consumer_group_offsets(group)
+            topics = sorted({tp.topic for tp in committed})
+            described = await admin.describe_topics(topics) if topics else []
+            partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+            end = await ends.end_offsets(partitions) if partitions else {}
+            lag += sum(max(0, end[tp] - (committed[tp].offset if tp in committed else 0)) for tp in partitions)
+        return lag
+    finally:
+        await ends.stop()
+        await admin.close()
+
+
+async def wait_until_quiet(stack: Stack, limit: float = 600.0) -> float:
+    """Seconds until no consumer of the run has a record left to handle (or `limit` passed)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        if await consumer_lag(stack.config.kafka_bootstrap, stack.config.topic_prefix) == 0:
+            break
+        await asyncio.sleep(POLL_SECONDS)
+    return time.perf_counter() - started
