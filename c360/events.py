@@ -22,9 +22,11 @@ def new_envelope(
     payload: Message,
     actor: str = "",
     occurred_at: datetime | None = None,
+    event_id: str = "",
 ) -> events_pb2.EventEnvelope:
+    """`event_id`: only to rebuild an event already promised under that id (a new event draws one)."""
     envelope = events_pb2.EventEnvelope(
-        event_id=uuid.uuid4().hex,
+        event_id=event_id or uuid.uuid4().hex,
         occurred_at=timestamp(occurred_at or datetime.now(UTC)),
         customer_id=customer_id,
         correlation_id=correlation_id(),

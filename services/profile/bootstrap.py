@@ -28,7 +28,7 @@ from services.profile.app.changes import CustomerChanges
 from services.profile.app.details import RecordDetails
 from services.profile.app.edit_customer import EditCustomer
 from services.profile.app.export_customers import ExportCustomers
-from services.profile.app.import_customers import ImportCustomers
+from services.profile.app.import_customers import ImportCustomers, registration_rebuilder
 from services.profile.app.notes import Notes
 from services.profile.app.queries import CustomerQueries
 from services.profile.app.register_customer import RegisterCustomer
@@ -98,7 +98,9 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
     publisher = KafkaPublisher(infra.kafka_bootstrap, client_id="profile")
     relay = LockingOutboxRelay(customers.collection, publisher, locks=locks)
     notes_relay = NotesOutboxRelay(notes.collection, publisher, locks=locks)
-    import_outbox = ImportOutbox(database, customers.collection, publisher)
+    import_outbox = ImportOutbox(
+        database, customers.collection, publisher, registration_rebuilder(infra.topic(topics.PROFILE_EVENTS))
+    )
     rules = ProfileRules(
         default_region=settings.default_region,
         customer_types=tuple(t.upper() for t in settings.customer_types),

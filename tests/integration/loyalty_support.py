@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 
 from c360.events import parse_envelope
 from deploy.local.stack import Stack
+from services.loyalty.adapters.account_documents import to_state
 from tests.integration.conftest import GraphQLClient, eventually
 
 Mongo = AsyncMongoClient[dict[str, Any]]
@@ -102,7 +103,7 @@ async def assert_ledger_matches_balance(mongo: AsyncMongoClient[dict[str, Any]],
     account = await database["accounts"].find_one({"_id": customer_id})
     assert account is not None
     assert account["points_balance"] == total
-    assert sum(lot["left"] for lot in account["lots"]) == total
+    assert sum(lot.left for lot in to_state(account, "BRONZE").lots) == total
     return total
 
 

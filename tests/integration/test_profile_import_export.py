@@ -9,16 +9,25 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from customer360.events.v1 import profile_events_pb2
 from pymongo import AsyncMongoClient
 
+from c360.kafka.publisher import KafkaPublisher
 from deploy.local.stack import Stack
+from services.profile.adapters.customer_documents import to_document
+from services.profile.adapters.import_outbox import ImportOutbox
+from services.profile.app.import_customers import ImportCustomers, registration_rebuilder
+from services.profile.domain.customer import ProfileRules, Registration, new_customer
+from services.profile.proto_mapping import customer_registered
 from tests.integration.conftest import GraphQLClient, eventually, random_mobile, token
-from tests.integration.profile_support import profile_of, register
+from tests.integration.profile_support import domain_events, profile_of, register
 
 
 @pytest.fixture(scope="module")
@@ -266,3 +275,37 @@ async def test_mobiles_are_found_by_their_keys_even_when_a_key_went_stale_and_a_
     assert lena is not None
     assert lena["id"] != moved["id"]
     assert (await keys.find_one({"_id": f"mobile:{old_mobile}"}) or {}).get("owner") == lena["id"]
+
+
+async def test_a_batch_interrupted_after_staging_publishes_the_events_of_its_written_customers_on_recovery(
+    stack: Stack, mongo: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    database = mongo[f"{stack.config.database_prefix}recover_{uuid.uuid4().hex[:8]}"]
+    topic = f"recover-{uuid.uuid4().hex[:8]}"
+    full_topic = f"{stack.config.topic_prefix}{topic}"
+    publisher = KafkaPublisher(stack.config.kafka_bootstrap, "recover-test")
+    await publisher.start()
+    try:
+        outbox = ImportOutbox(database, database["customers"], publisher, registration_rebuilder(full_topic))
+        imports = ImportCustomers(None, None, outbox, ProfileRules(), full_topic)  # type: ignore[arg-type]
+        now = datetime.now(UTC).replace(microsecond=0)
+        people = [
+            new_customer(Registration(first_name=name, mobile=random_mobile()), ProfileRules(), name, now, f"R{name}")
+            for name in ("ana", "ben", "cid")
+        ]
+        events = [imports._event(c, customer_registered(c), "import:j9", now) for c in people]
+        await outbox.stage("batch-1", events, "import:j9", now)
+        await database["customers"].insert_many([to_document(c) for c in people[:2]])  # cid's row never got written
+        await database["customers"].update_one({"_id": "ben"}, {"$set": {"first_name": "Benedict"}})
+
+        await outbox.recover()  # what the service does when it starts again
+    finally:
+        await publisher.stop()
+
+    assert await database["import_outbox"].find_one({"_id": "batch-1"}) is None
+    for customer, event, name in ((people[0], events[0], "ana"), (people[1], events[1], "Benedict")):
+        published = await domain_events(stack, topic, customer.id, profile_events_pb2.CustomerRegistered)
+        assert [(e.event_id, e.actor, p.customer.first_name) for e, p in published] == [
+            (event.event_id, "import:j9", name)
+        ]
+    assert await domain_events(stack, topic, "cid", profile_events_pb2.CustomerRegistered, within_seconds=1) == []

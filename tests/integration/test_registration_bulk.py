@@ -1,9 +1,11 @@
 """The bulk registration writes (the consumers' preludes) on the real store: each leaves exactly the document
-its one-by-one counterpart writes, and leaves alone what exists; then an import's customers reach every service."""
+its one-by-one counterpart writes, and leaves alone what exists; then an import's customers reach every service.
+And loyalty's accounts, written as text fields now, still read as they were written before."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,8 +16,10 @@ from pymongo import AsyncMongoClient
 from deploy.local.stack import Stack
 from services.coupons.adapters.mongo_customers import MongoCustomerStatuses
 from services.coupons.domain.customer_status import CustomerStatus
+from services.loyalty.adapters.account_documents import new_account
 from services.loyalty.adapters.mongo_accounts import MongoAccountRepository
 from services.loyalty.adapters.mongo_customers import MongoCustomerProjection
+from services.loyalty.domain.ledger import Change, EntryType, LedgerEntry
 from services.loyalty.domain.tiers import TierPolicy
 from services.messaging.adapters.mongo_recipients import MongoRecipientRepository
 from tests.integration.conftest import GraphQLClient, eventually, random_mobile
@@ -118,3 +122,38 @@ async def test_an_imported_customer_has_an_account_a_recipient_and_a_coupon_stat
         return True
 
     await eventually(everywhere, within_seconds=120)
+
+
+async def test_an_account_written_with_nested_documents_is_read_and_rewritten_as_text_keeping_its_memory(
+    mongo: Mongo, stack: Stack
+) -> None:
+    database = _database(mongo, stack)
+    accounts = MongoAccountRepository(database, TierPolicy(), "t")
+    created = datetime(2026, 11, 1, tzinfo=UTC)
+    legacy = {
+        **new_account(created),
+        "_id": "old",
+        "points_balance": 30,
+        "lifetime_points": 30,
+        "lots": [{"id": "EARN:never", "type": "EARN", "points": 30, "left": 30, "created_at": created}],
+        "earned_by_day": {"2026-11-01": 30},
+        "ops": [{"id": "earn:p1", "balance_after": 30, "points": 30}],
+    }
+    for field in ("detail", "ops_log"):
+        legacy.pop(field)
+    await database["accounts"].insert_one(legacy)
+
+    def earn(change_id: str, points: int) -> Change:
+        return Change.of(LedgerEntry(change_id, "old", EntryType.EARN, points, created))
+
+    again = await accounts.apply(earn("earn:p1", 30))  # remembered from the nested list: not applied twice
+    after = await accounts.apply(earn("earn:p2", 5))
+
+    assert (again.balance_after, after.balance_after) == (30, 35)
+    stored = await database["accounts"].find_one({"_id": "old"})
+    assert stored is not None
+    assert not {"lots", "earned_by_day", "ops"} & set(stored)
+    state = await accounts.get("old")
+    assert state is not None
+    assert (state.points_balance, [lot.left for lot in state.lots]) == (35, [35])
+    assert (await accounts.apply(earn("earn:p2", 5))).balance_after == 35  # the text memory dedupes too

@@ -25,7 +25,16 @@ from c360.by_id import find_by_ids
 from c360.events import new_envelope, to_outbox
 from c360.mongo import insert_new
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
-from services.loyalty.adapters.account_documents import new_account, state_fields, to_state
+from services.loyalty.adapters.account_documents import (
+    LEGACY_FIELDS,
+    NOT_READ,
+    OPERATIONS,
+    new_account,
+    operations_text,
+    remembered_operations,
+    state_fields,
+    to_state,
+)
 from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.app.ports import AppliedOperation
 from services.loyalty.domain.account import AccountState, TierMove, apply, review_tier, set_tier
@@ -64,11 +73,11 @@ class MongoAccountRepository:
         await insert_new(self.collection, [{"_id": i, **new_account(now)} for i in dict.fromkeys(customer_ids)])
 
     async def get(self, customer_id: str) -> AccountState | None:
-        doc = await self.collection.find_one({"_id": customer_id}, {"ops": 0, "outbox": 0})
+        doc = await self.collection.find_one({"_id": customer_id}, NOT_READ)
         return to_state(doc, self._tiers.lowest) if doc else None
 
     async def get_many(self, customer_ids: list[str]) -> list[AccountState]:
-        docs = await find_by_ids(self.collection, customer_ids, {"ops": 0, "outbox": 0})
+        docs = await find_by_ids(self.collection, customer_ids, NOT_READ)
         return [to_state(doc, self._tiers.lowest) for doc in docs]
 
     async def apply(self, change: Change) -> AppliedOperation:
@@ -129,14 +138,16 @@ class MongoAccountRepository:
             await self.open(customer_id)
             return None
         now = datetime.now(UTC)
-        remembered = {op["id"]: op for op in doc.get("ops", [])}
-        state, results, new_ops, move = change(to_state(doc, self._tiers.lowest), now, remembered)
+        remembered = remembered_operations(doc)
+        state, results, new_ops, move = change(to_state(doc, self._tiers.lowest), now, dict(remembered))
         state, review = review_tier(state, self._tiers, now)
         move = move or review
         if not new_ops and move is None and not _review_moved(doc, state):
             return list(results)
         update: Document = {"$set": {**state_fields(state), "version": doc["version"] + 1}}
-        update["$set"]["ops"] = [*doc.get("ops", []), *new_ops][-REMEMBERED_OPERATIONS:]
+        update["$set"][OPERATIONS] = operations_text([*remembered.values(), *new_ops][-REMEMBERED_OPERATIONS:])
+        if legacy := [f for f in LEGACY_FIELDS if f in doc]:
+            update["$unset"] = dict.fromkeys(legacy, "")
         if move is not None:
             pushed = outbox_push([self._tier_event(customer_id, move, actor)])
             update["$push"] = pushed["$push"]

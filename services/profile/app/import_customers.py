@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import uuid
@@ -30,7 +31,7 @@ from google.protobuf.message import Message
 from c360.events import new_envelope, to_outbox
 from c360.outbox import OutboxRecord
 from services.profile.adapters.csv_spool import spool
-from services.profile.adapters.import_outbox import ImportOutbox
+from services.profile.adapters.import_outbox import ImportOutbox, Rebuild, StagedEvent
 from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_import_jobs import MongoImportJobs
 from services.profile.app.import_file import read_rows, structure_check
@@ -86,8 +87,9 @@ class ImportCustomers:
                 plan = await asyncio.to_thread(planner.plan, rows, existing, datetime.now(UTC), ids)
                 release = None
                 if not dry_run:
-                    inserts, updates = await asyncio.to_thread(self._records, plan, actor or f"import:{job_id}")
-                    release = await self._write(plan, inserts, updates, unclaimed)
+                    by, now = actor or f"import:{job_id}", datetime.now(UTC)
+                    inserts, updates = await asyncio.to_thread(self._records, plan, by, now)
+                    release = await self._write(plan, inserts, updates, unclaimed, (by, now))
                 if ending is not None and ending.done():
                     await ending  # a batch that failed to end stops the import now, not at its end
                 ending = asyncio.create_task(self._end_batch(ending, release, job_id, len(rows), plan))
@@ -124,18 +126,23 @@ class ImportCustomers:
         errors = sorted(plan.errors, key=lambda e: e.line)
         await self.jobs.progress(job_id, rows, plan.created_count, plan.updated_count, plan.invalid_count, errors)
 
-    def _records(self, plan: BatchPlan, actor: str) -> tuple[list[Written], list[Written]]:
+    def _records(self, plan: BatchPlan, actor: str, now: datetime) -> tuple[list[Written], list[Written]]:
         """Each new or changed record with its event (CustomerRegistered or CustomerUpdated)."""
-        inserts = [(c, [self._event(c, customer_registered(c), actor)]) for c, _line in plan.created.values()]
+        inserts = [(c, [self._event(c, customer_registered(c), actor, now)]) for c, _line in plan.created.values()]
         updates = [
-            (c, [self._event(c, customer_updated(changed)(c), actor)])
+            (c, [self._event(c, customer_updated(changed)(c), actor, now)])
             for c, changed in plan.updated.values()
             if changed
         ]
         return inserts, updates
 
     async def _write(
-        self, plan: BatchPlan, inserts: list[Written], updates: list[Written], unclaimed: set[str]
+        self,
+        plan: BatchPlan,
+        inserts: list[Written],
+        updates: list[Written],
+        unclaimed: set[str],
+        by_at: tuple[str, datetime],
     ) -> Coroutine[Any, Any, None]:
         """New customers' events are staged, then written with them; updates carry theirs in their outbox.
         Returns the release of the staged events (publish, then drop the stage), to run meanwhile.
@@ -143,7 +150,7 @@ class ImportCustomers:
         created = list(plan.created.values())
         batch_id = uuid.uuid4().hex
         new_events = [event for _c, events in inserts for event in events]
-        await self.staged_events.stage(batch_id, new_events)
+        await self.staged_events.stage(batch_id, new_events, *by_at)
         refused = await self.bulk.insert([(c, []) for c, _events in inserts])
         for index in sorted(refused):
             customer, line = created[index]
@@ -156,5 +163,18 @@ class ImportCustomers:
         await self.bulk.update_names(updates)
         return self.staged_events.release(batch_id, [e for e in new_events if e.key not in refused_ids])
 
-    def _event(self, customer: Customer, payload: Message, actor: str) -> OutboxRecord:
-        return to_outbox(new_envelope(customer.id, "profile", payload, actor=actor), self.events_topic)
+    def _event(self, customer: Customer, payload: Message, actor: str, now: datetime) -> OutboxRecord:
+        return to_outbox(new_envelope(customer.id, "profile", payload, actor=actor, occurred_at=now), self.events_topic)
+
+
+def registration_rebuilder(events_topic: str) -> Rebuild:
+    """How ImportOutbox.recover rebuilds a staged registration: the very event (id, actor, time, correlation,
+    trace) that was promised, of the customer as stored now."""
+
+    def rebuild(customer: Customer, staged: StagedEvent) -> OutboxRecord:
+        payload = customer_registered(customer)
+        envelope = new_envelope(customer.id, "profile", payload, staged.actor, staged.occurred_at, staged.event_id)
+        envelope.correlation_id = staged.correlation_id
+        return dataclasses.replace(to_outbox(envelope, events_topic), trace_headers=staged.trace)
+
+    return rebuild
