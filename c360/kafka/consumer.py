@@ -206,7 +206,7 @@ class ConsumerLoop:
         records = [record for chunk in batches.values() for record in chunk]
         try:
             with tracing.span_for_batch(
-                f"prepare {records[0].topic} batch",
+                f"process {records[0].topic} batch",  # as a batch handler's: one trace shows either
                 [tracing.kafka_trace_headers(record.headers) for record in records],
                 tracing.SpanKind.CONSUMER,
             ):

@@ -148,9 +148,8 @@ async def test_one_registration_is_one_trace_across_gateway_profile_and_the_loya
         for operation in operations:
             trace = [s for s in Collector.spans if s.trace_id == operation.trace_id]
             by_id = {s.span_id: s for s in trace}
-            for consumer in (
-                s for s in trace if s.service == "c360-loyalty" and s.name == f"process {registered_topic}"
-            ):
+            consumed = (f"process {registered_topic}", f"process {registered_topic} batch")  # one by one, in bulk
+            for consumer in (s for s in trace if s.service == "c360-loyalty" and s.name in consumed):
                 chain = [consumer]
                 while chain[-1].parent_span_id in by_id:
                     chain.append(by_id[chain[-1].parent_span_id])

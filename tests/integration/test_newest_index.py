@@ -115,8 +115,24 @@ async def test_lists_of_new_owners_are_created_in_one_insert_and_known_owners_st
     assert cid is not None
     assert [i for _, i in cid.entries] == ["cid-016", "cid-015", "cid-014"]  # inserted past 2x keep: compacted
     assert not cid.complete
-    # An inserted list is the very document an append would have created: appends go on counting from it.
-    assert await newest.find_one({"_id": "ana"}, {"_id": 0, "e_n": 1, "v": 1}) == {"e_n": 1, "v": 1}
-    await index.add("ana", [(T0 + timedelta(minutes=5), "ana-005")])
+    await index.add("ana", [(T0 + timedelta(minutes=5), "ana-005")])  # an inserted list takes appends
     await items.insert_one(_item("ana", 5))
     assert await _newest(index, items, "ana", 5) == ["ana-005", "ana-001"]
+
+
+async def test_a_list_written_as_an_array_of_documents_is_read_and_rewritten_as_text(
+    mongo: Mongo, stack: Stack
+) -> None:
+    items, newest = _collections(mongo, stack)
+    index = NewestIndex(newest, keep=3)
+    await index.backfill(items, "owner", "at")
+    stored = [_item("ana", m) for m in range(3)]
+    await items.insert_many(stored)
+    await newest.insert_one(
+        {"_id": "ana", "v": 2, "e": [{"p": d["at"], "i": d["_id"]} for d in stored[:2]], "e_n": 2}
+    )  # the format before
+
+    assert await _newest(index, items, "ana", 5) == ["ana-001", "ana-000"]
+    await index.add("ana", [(stored[2]["at"], "ana-002")])
+    assert await _newest(index, items, "ana", 5) == ["ana-002", "ana-001", "ana-000"]
+    assert not {"e", "e_n"} & set(await newest.find_one({"_id": "ana"}) or {})
