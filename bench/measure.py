@@ -54,7 +54,7 @@ async def measure(stack: Stack, options: argparse.Namespace, out: Path) -> tuple
         targets += await _reads(stack, http, seeded, options, out, parts)
         targets += await _writes(stack, http, seeded, options, out, parts)
     progress(f"scenario 4: CSV import of {options.import_rows} rows")
-    imported_rows = await csv_import.run(stack, options.import_rows, lambda: _quiet(stack, "the import"))
+    imported_rows = await csv_import.run(stack, options.import_rows, lambda: _quiet(stack, "the import or its raw rate"))
     parts["4"] = sections.csv_import(imported_rows, out)
     targets += imported_rows.targets()
     return "\n".join(parts[key] for key in sorted(parts)), sorted(targets, key=lambda t: t.scenario)
@@ -98,7 +98,7 @@ async def _seed(stack: Stack, options: argparse.Namespace, parts: dict[str, str]
 async def _quiet(stack: Stack, before: str) -> float:
     """Lets the consumers finish what the last step gave them, so the next one has the store to itself."""
     took = await wait_until_quiet(stack)
-    progress(f"consumers caught up after {took:.1f}s, before {before}")
+    progress(f"consumers caught up after {took:.1f}s (before {before})")
     return took
 
 
