@@ -54,7 +54,9 @@ async def measure(stack: Stack, options: argparse.Namespace, out: Path) -> tuple
         targets += await _reads(stack, http, seeded, options, out, parts)
         targets += await _writes(stack, http, seeded, options, out, parts)
     progress(f"scenario 4: CSV import of {options.import_rows} rows")
-    imported_rows = await csv_import.run(stack, options.import_rows, lambda: _quiet(stack, "the import or its raw rate"))
+    imported_rows = await csv_import.run(
+        stack, options.import_rows, lambda: _quiet(stack, "the import or its raw rate")
+    )
     parts["4"] = sections.csv_import(imported_rows, out)
     targets += imported_rows.targets()
     return "\n".join(parts[key] for key in sorted(parts)), sorted(targets, key=lambda t: t.scenario)
