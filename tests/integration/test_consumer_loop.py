@@ -4,8 +4,10 @@ customer's records keep their order, and everything handled is committed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -49,35 +51,13 @@ async def test_records_of_one_key_keep_their_order_while_keys_run_side_by_side(i
     async def all_handled() -> bool:
         return sum(len(values) for values in seen.values()) == KEYS * PER_KEY
 
-    dead_letters = KafkaPublisher(bootstrap, "consumer-loop-test")
-    await dead_letters.start()
     group = f"{topic}.group"
-    loop = ConsumerLoop(
-        bootstrap=bootstrap,
-        group_id=group,
-        topics=[topic],
-        handler=handle,
-        dead_letters=dead_letters,
-        key_parallelism=8,
-    )
-    stop = asyncio.Event()
-    consuming = asyncio.create_task(loop.run(stop))
-    try:
+    async with _consuming(bootstrap, group, topic, handler=handle, key_parallelism=8):
         await eventually(all_handled, within_seconds=60)
-    finally:
-        stop.set()
-        await consuming
-        await dead_letters.stop()
 
     assert seen == {f"customer-{key}": list(range(PER_KEY)) for key in range(KEYS)}
     assert most_at_once > 1  # keys really ran side by side
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(group)
-    finally:
-        await admin.close()
-    assert sum(meta.offset for meta in committed.values()) == KEYS * PER_KEY
+    assert await _committed(bootstrap, group) == KEYS * PER_KEY
 
 
 async def test_records_published_in_order_without_waiting_for_each_arrive_in_that_order(infra: Any) -> None:
@@ -144,21 +124,8 @@ async def test_a_prelude_handles_what_it_can_in_bulk_the_handler_the_rest_and_a_
     async def handle(record: Record) -> None:
         one_by_one.append(record.value.decode())
 
-    dead_letters = KafkaPublisher(bootstrap, "consumer-prelude-test")
-    await dead_letters.start()
     group = f"{topic}.group"
-    loop = ConsumerLoop(
-        bootstrap=bootstrap,
-        group_id=group,
-        topics=[topic],
-        handler=handle,
-        prelude=prelude,
-        dead_letters=dead_letters,
-        key_parallelism=4,
-    )
-    stop = asyncio.Event()
-    consuming = asyncio.create_task(loop.run(stop))
-    try:
+    async with _consuming(bootstrap, group, topic, handler=handle, prelude=prelude, key_parallelism=4):
         await _publish(bootstrap, topic, first)
         await eventually(lambda: _handled_at_least(in_bulk, one_by_one, len(first)), within_seconds=60)
         assert sorted(in_bulk) == sorted(v for v in first if v.startswith("bulk"))
@@ -168,18 +135,35 @@ async def test_a_prelude_handles_what_it_can_in_bulk_the_handler_the_rest_and_a_
         await _publish(bootstrap, topic, second)
         await eventually(lambda: _handled_at_least(in_bulk, one_by_one, len(first) + len(second)), within_seconds=60)
         assert sorted(one_by_one[-len(second) :]) == sorted(second)
+
+    assert await _committed(bootstrap, group) == len(first) + len(second)
+
+
+@contextlib.asynccontextmanager
+async def _consuming(bootstrap: str, group: str, topic: str, **options: Any) -> AsyncIterator[None]:
+    """A ConsumerLoop running on `topic` for the block's duration."""
+    dead_letters = KafkaPublisher(bootstrap, f"{group}-test")
+    await dead_letters.start()
+    stop = asyncio.Event()
+    loop = ConsumerLoop(bootstrap=bootstrap, group_id=group, topics=[topic], dead_letters=dead_letters, **options)
+    consuming = asyncio.create_task(loop.run(stop))
+    try:
+        yield
     finally:
         stop.set()
         await consuming
         await dead_letters.stop()
 
+
+async def _committed(bootstrap: str, group: str) -> int:
+    """The group's committed offsets, summed over its partitions."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(group)
     finally:
         await admin.close()
-    assert sum(meta.offset for meta in committed.values()) == len(first) + len(second)
+    return sum(meta.offset for meta in committed.values())
 
 
 async def _publish(bootstrap: str, topic: str, values: list[str]) -> None:

@@ -74,7 +74,7 @@ async def test_past_the_kept_entries_the_index_says_it_cannot_tell(mongo: Mongo,
     index = NewestIndex(newest, keep=3)
     await index.backfill(items, "owner", "at")
     stored = [_item("ana", m, kind="even" if m % 2 == 0 else "odd") for m in range(8)]
-    await index.add_many(("ana", (d["at"], d["_id"])) for d in stored)  # past twice `keep`: compacted to 3
+    await index.add_many(("ana", (d["at"], d["_id"])) for d in stored)  # past `keep`: trimmed to 3
     await items.insert_many(stored)
 
     listed = await index.get("ana")
@@ -113,7 +113,7 @@ async def test_lists_of_new_owners_are_created_in_one_insert_and_known_owners_st
     assert await _newest(index, items, "ben", 5) == ["ben-002", "ben-000"]
     cid = await index.get("cid")
     assert cid is not None
-    assert [i for _, i in cid.entries] == ["cid-016", "cid-015", "cid-014"]  # inserted past 2x keep: compacted
+    assert [i for _, i in cid.entries] == ["cid-016", "cid-015", "cid-014"]  # inserted past `keep`: trimmed to it
     assert not cid.complete
     await index.add("ana", [(T0 + timedelta(minutes=5), "ana-005")])  # an inserted list takes appends
     await items.insert_one(_item("ana", 5))
