@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from pymongo import AsyncMongoClient
+
 from deploy.local.stack import Stack, grpc_serving
+from services.coupons.adapters.mongo_bulk_jobs import MongoBulkJobs
 from tests.integration.conftest import GraphQLClient, eventually
 from tests.integration.coupons_support import NOT_CALLED, codes, coupons_of, create_campaign, execute_retrying, register
 
@@ -117,3 +121,30 @@ async def test_a_job_whose_service_was_killed_resumes_without_issuing_twice(
     assert (job["total"], job["processed"], job["failed"]) == (12, 12, 0)
     for customer_id in customers:
         assert len(codes((await coupons_of(gateway, customer_id))["active"])) == 1
+
+
+async def test_a_job_keeps_its_customers_in_chunks_of_their_own_in_order_and_older_jobs_still_read(
+    mongo: AsyncMongoClient[dict[str, Any]], stack: Stack
+) -> None:
+    database = mongo[f"{stack.config.database_prefix}bulk_{uuid.uuid4().hex[:8]}"]
+    jobs = MongoBulkJobs(database)
+    ids = [f"c{n:04d}" for n in range(1234)]
+    await jobs.create("job-1", "camp", ids, "", "admin")
+
+    job = await database["bulk_issue_jobs"].find_one({"_id": "job-1"})
+    assert job is not None
+    assert "customer_ids" not in job  # a step rewrites the job: its customers are not in it
+    assert await jobs.members(job) == ids
+    assert job["total"] == 1234
+
+    await database["bulk_issue_jobs"].insert_one({"_id": "job-0", "customer_ids": ["a", "b"], "total": 2})
+    assert await jobs.members(await database["bulk_issue_jobs"].find_one({"_id": "job-0"}) or {}) == ["a", "b"]
+
+    await jobs.create("job-2", "camp", [], "list-1", "admin")  # a list's members are loaded by its worker
+    claimed = await jobs.claim("worker-a", timedelta(seconds=30))
+    while claimed is not None and claimed["_id"] != "job-2":
+        claimed = await jobs.claim("worker-a", timedelta(seconds=30))
+    assert claimed is not None
+    await database["bulk_issue_members"].insert_one({"_id": "job-2#0", "ids": ["left-by-a-dead-worker"]})
+    assert await jobs.load_members("job-2", "worker-a", ["x", "y"])
+    assert await jobs.members(await database["bulk_issue_jobs"].find_one({"_id": "job-2"}) or {}) == ["x", "y"]

@@ -71,7 +71,7 @@ class BulkIssueWorker:
 
     async def _run_job(self, job: dict[str, Any], stop: asyncio.Event) -> None:
         job_id = job["_id"]
-        ids: list[str] = job.get("customer_ids") or []
+        ids = await self.jobs.members(job)
         if not job.get("members_loaded"):
             try:
                 ids = await self._list_members(job["list_id"])
