@@ -22,6 +22,14 @@ def _collections(mongo: Mongo, stack: Stack) -> tuple[Any, Any]:
     return database[f"items_{name}"], database[f"items_{name}_newest"]
 
 
+async def _backfilled(mongo: Mongo, stack: Stack, keep: int) -> tuple[Any, Any, NewestIndex]:
+    """Fresh items and their index, backfilled (of nothing), so lookups answer from the index."""
+    items, newest = _collections(mongo, stack)
+    index = NewestIndex(newest, keep=keep)
+    await index.backfill(items, "owner", "at")
+    return items, newest, index
+
+
 def _item(owner: str, minute: int, **fields: Any) -> dict[str, Any]:
     return {"_id": f"{owner}-{minute:03d}", "owner": owner, "at": T0 + timedelta(minutes=minute), **fields}
 
@@ -101,9 +109,7 @@ async def test_backfill_indexes_what_was_stored_before_the_index(mongo: Mongo, s
 async def test_lists_of_new_owners_are_created_in_one_insert_and_known_owners_still_appended(
     mongo: Mongo, stack: Stack
 ) -> None:
-    items, newest = _collections(mongo, stack)
-    index = NewestIndex(newest, keep=3)
-    await index.backfill(items, "owner", "at")
+    items, _newest_docs, index = await _backfilled(mongo, stack, keep=3)
     await index.add("ben", [(T0, "ben-000")])  # ben is not new after all: his list must keep this entry
     stored = [_item("ana", 1), _item("ben", 2), *(_item("cid", m) for m in range(10, 17))]
     await index.add_many(((d["owner"], (d["at"], d["_id"])) for d in stored), new_owners={"ana", "ben", "cid"})
@@ -123,9 +129,7 @@ async def test_lists_of_new_owners_are_created_in_one_insert_and_known_owners_st
 async def test_a_list_written_as_an_array_of_documents_is_read_and_rewritten_as_text(
     mongo: Mongo, stack: Stack
 ) -> None:
-    items, newest = _collections(mongo, stack)
-    index = NewestIndex(newest, keep=3)
-    await index.backfill(items, "owner", "at")
+    items, newest, index = await _backfilled(mongo, stack, keep=3)
     stored = [_item("ana", m) for m in range(3)]
     await items.insert_many(stored)
     await newest.insert_one(
