@@ -69,7 +69,7 @@ class NewestLists:
                 if await self._insert_new({owner: pushed}):
                     return
                 continue  # another writer created it first: append to theirs
-            changes: Document = {"v": doc.get("v", 0) + 1}
+            changes: Document = {"v": doc["v"] + 1}
             legacy: Document = {}
             for name, entries in pushed.items():
                 kept, trimmed = merge(_entries(doc, name), entries, self._keep)
@@ -78,8 +78,7 @@ class NewestLists:
                     changes[f"{name}_trimmed"] = True
                 legacy.update({field: "" for field in (name, f"{name}_n") if field in doc})
             update: Document = {"$set": changes, **({"$unset": legacy} if legacy else {})}
-            guard = {"_id": owner, "v": doc["v"]} if "v" in doc else {"_id": owner, "v": {"$exists": False}}
-            if (await self._docs.update_one(guard, update)).modified_count:
+            if (await self._docs.update_one({"_id": owner, "v": doc["v"]}, update)).modified_count:
                 return
             await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: let the winner's write land
 

@@ -10,9 +10,10 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import find_by_ids, update_by_ids
+from c360.mongo import insert_new
 from c360.newest_index import newest_items
 from c360.outbox import OutboxRelay, outbox_push
 from services.loyalty.adapters.ledger_documents import from_document, to_document
@@ -63,11 +64,7 @@ class MongoLedgerRepository:
         if not entries:
             return
         await self._index(entries)
-        try:
-            await self.collection.insert_many([to_document(e) for e in entries], ordered=False)
-        except BulkWriteError as error:
-            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
-                raise
+        await insert_new(self.collection, [to_document(e) for e in entries])
 
     async def insert_posted(
         self, postings: list[tuple[LedgerEntry, AppliedOperation]], listed: Collection[str] = frozenset()
@@ -84,11 +81,7 @@ class MongoLedgerRepository:
         if not docs:
             return
         await self._index([e for e, _ in postings if e.id not in listed])
-        try:
-            await self.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
-                raise
+        await insert_new(self.collection, docs)
 
     async def mark_posted(self, entry: LedgerEntry, applied: AppliedOperation) -> None:
         await self.mark_posted_many([(entry, applied)])

@@ -10,9 +10,9 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from c360.by_id import find_by_ids
+from c360.mongo import insert_new
 from c360.newest_index import newest_owned
 from services.loyalty.adapters.document_locks import DocumentLocks
 from services.loyalty.adapters.newest_lists import LEDGER, PURCHASES, ledger_listing, newest_lists
@@ -56,14 +56,7 @@ class MongoPurchaseRepository:
             [(PURCHASES, p.customer_id, (p.event.occurred_at, p.purchase_id)) for p in purchases]
             + [(LEDGER, *ledger_listing(e)) for e in entries]
         )
-        refused: set[int] = set()
-        try:
-            await self.collection.insert_many([to_document(p) for p in purchases], ordered=False)
-        except BulkWriteError as error:
-            errors = error.details.get("writeErrors", [])
-            if any(e.get("code") != 11000 for e in errors):
-                raise
-            refused = {e["index"] for e in errors}
+        refused = set(await insert_new(self.collection, [to_document(p) for p in purchases]))
         return {p.purchase_id for i, p in enumerate(purchases) if i not in refused}
 
     async def get_many(self, purchase_ids: list[str]) -> dict[str, StoredPurchase]:

@@ -19,7 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from c360.by_id import find_by_ids
-from c360.mongo import duplicate_key_fields
+from c360.mongo import DUPLICATE_KEY, duplicate_key_fields
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_fields
 from services.profile.adapters.customer_documents import from_document, to_document
 from services.profile.adapters.document_locks import DocumentLocks
@@ -135,4 +135,4 @@ class MongoCustomerRepository:
 
 def is_unique_violation(error: OperationFailure) -> bool:
     """MongoDB says 11000; FerretDB's updates (SQLite) report a failed UNIQUE constraint as an internal error."""
-    return isinstance(error, DuplicateKeyError) or error.code == 11000 or "UNIQUE constraint" in str(error)
+    return isinstance(error, DuplicateKeyError) or error.code == DUPLICATE_KEY or "UNIQUE constraint" in str(error)
