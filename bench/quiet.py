@@ -17,6 +17,34 @@ from deploy.local.stack import Stack
 POLL_SECONDS = 0.5
 
 
+class GroupLag:
+    """One consumer group's uncommitted records on one topic, asked of the broker alone (no store read)."""
+
+    def __init__(self, bootstrap: str, group: str, topic: str) -> None:
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        self._ends = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+        self._group = group
+        self._topic = topic
+
+    async def __aenter__(self) -> GroupLag:
+        await self._admin.start()
+        await self._ends.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._ends.stop()
+        await self._admin.close()
+
+    async def records(self) -> int:
+        partitions = [TopicPartition(self._topic, p) for p in self._ends.partitions_for_topic(self._topic) or ()]
+        if not partitions:
+            await self._ends.topics()  # refreshes the metadata the partitions come from
+            partitions = [TopicPartition(self._topic, p) for p in self._ends.partitions_for_topic(self._topic) or ()]
+        committed = await self._admin.list_consumer_group_offsets(self._group, partitions=partitions)
+        end = await self._ends.end_offsets(partitions) if partitions else {}
+        return sum(max(0, end[tp] - (committed[tp].offset if tp in committed else 0)) for tp in partitions)
+
+
 async def consumer_lag(bootstrap: str, prefix: str) -> int:
     """Records not yet committed, summed over the run's consumer groups."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)

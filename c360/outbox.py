@@ -81,6 +81,25 @@ def outbox_fields(records: list[OutboxRecord]) -> Document:
     return {"outbox": [r.to_document() for r in records], "outbox_pending": bool(records)}
 
 
+async def pause_after_failure(stop: asyncio.Event, seconds: float) -> None:
+    """A relay's wait before it retries a failed round, cut short by `stop`."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+IDLE_SWEEP_SECONDS = 60.0  # the longest wait between sweeps that find nothing
+RETRY_SECONDS = 1.0  # the wait before a relay retries a failed round (a broker or store outage)
+WAKE_SECONDS = 1.0  # the longest a relay sleeps without looking at its nudges and at `stop`
+
+
+def sweep_backoff(interval_seconds: float) -> IdleBackoff:
+    """The pace of a relay's sweeps: every `interval_seconds` while they find events, slowing to once a
+    minute while they find none. Nudges publish what this process writes, and a failed publish is retried
+    as a nudge, so a sweep only finds what a crashed process left behind; on FerretDB each one reads the
+    whole collection, which at once every second or five took most of the store's CPU under load (measured)."""
+    return IdleBackoff(interval_seconds, max_factor=max(1.0, IDLE_SWEEP_SECONDS / interval_seconds))
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -103,18 +122,28 @@ class OutboxRelay:
         self._nudged.add(doc_id)
         self._wakeup.set()
 
+    def retry_soon(self, doc_ids: list[Any]) -> None:
+        """Nudges again what failed to publish (a broker outage), so it does not wait for a sweep."""
+        self._nudged.update(doc_ids)
+        self._wakeup.set()
+
     async def run(self, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         next_sweep = loop.time()
-        backoff = IdleBackoff(self._sweep_interval)
+        backoff = sweep_backoff(self._sweep_interval)
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=max(0.0, next_sweep - loop.time()))
+                wait = min(WAKE_SECONDS, max(0.0, next_sweep - loop.time()))  # and see `stop` soon
+                await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
             self._wakeup.clear()
             try:
-                nudged, self._nudged = self._nudged, set()
-                for doc_id in nudged:
-                    await self.flush(doc_id)
+                nudged, self._nudged = list(self._nudged), set()
+                for position, doc_id in enumerate(nudged):
+                    try:
+                        await self.flush(doc_id)
+                    except Exception:
+                        self.retry_soon(nudged[position:])
+                        raise
                 if loop.time() >= next_sweep:
                     # Sweeps find what a crash or another instance left behind; nudges do the prompt work.
                     next_sweep = loop.time() + self._sweep_interval  # also the pace after a failed sweep
@@ -124,6 +153,7 @@ class OutboxRelay:
                 raise
             except Exception:
                 log.exception("outbox relay failed; will retry")
+                await pause_after_failure(stop, RETRY_SECONDS)
         await self.sweep()
 
     async def sweep(self, limit: int = 200) -> int:

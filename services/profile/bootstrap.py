@@ -126,6 +126,7 @@ def bootstrap(infra: InfraSettings, settings: ProfileSettings) -> ProfileService
             import_outbox,
             rules,
             events_topic,
+            relay,
         ),
         export=ExportCustomers(customers),
     )

@@ -287,7 +287,7 @@ async def test_a_batch_interrupted_after_staging_publishes_the_events_of_its_wri
     await publisher.start()
     try:
         outbox = ImportOutbox(database, database["customers"], publisher, registration_rebuilder(full_topic))
-        imports = ImportCustomers(None, None, outbox, ProfileRules(), full_topic)  # type: ignore[arg-type]
+        imports = ImportCustomers(None, None, outbox, ProfileRules(), full_topic, None)  # type: ignore[arg-type]
         now = datetime.now(UTC).replace(microsecond=0)
         people = [
             new_customer(Registration(first_name=name, mobile=random_mobile()), ProfileRules(), name, now, f"R{name}")

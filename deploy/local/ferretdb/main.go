@@ -88,6 +88,8 @@ func run() error {
 		"forward compare-and-set updates as they came instead of answering them by _id")
 	noIDIndex := flag.Bool("no-id-index", os.Getenv("C360_FERRETDB_NO_ID_INDEX") != "",
 		"do not add the _id index FerretDB's lookups by _id can use (idindex.go), e.g. to compare")
+	pprofAddr := flag.String("pprof-addr", os.Getenv("C360_FERRETDB_PPROF_ADDR"),
+		"serve Go's profiler (net/http/pprof) on this address, e.g. to see where the store spends its CPU (empty: off)")
 	showVersion := flag.Bool("version", false, "print version and exit")
 	flag.Parse()
 
@@ -122,6 +124,10 @@ func run() error {
 	})
 	if err != nil {
 		return err
+	}
+
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, logger)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

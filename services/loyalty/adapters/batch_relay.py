@@ -19,13 +19,13 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from c360.by_id import bounded, find_by_ids, update_by_ids
 from c360.kafka.publisher import KafkaPublisher
-from c360.outbox import OutboxRecord, OutboxRelay
+from c360.outbox import RETRY_SECONDS, WAKE_SECONDS, OutboxRecord, OutboxRelay, pause_after_failure, sweep_backoff
 from services.loyalty.adapters.document_locks import DocumentLocks
 
 log = logging.getLogger(__name__)
 Document = dict[str, Any]
 BATCH = 500
-SWEEP_SECONDS = 5.0
+SWEEP_SECONDS = 5.0  # the sweeps' pace while they find events (sweep_backoff slows it while they find none)
 CLEARED: Document = {"$set": {"outbox": [], "outbox_pending": False}}
 
 
@@ -36,10 +36,11 @@ class BatchOutboxRelay(OutboxRelay):
         publisher: KafkaPublisher,
         guarded: bool,
         locks: DocumentLocks | None = None,
+        sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         """`guarded=False` for collections whose events are written once (at insert or at posting): the
         outbox is then cleared by `_id` alone, which FerretDB answers without scanning (see by_id.py)."""
-        super().__init__(collection, publisher)
+        super().__init__(collection, publisher, sweep_seconds)
         self._guarded = guarded
         self._locks = locks
         self._docs = collection
@@ -47,24 +48,33 @@ class BatchOutboxRelay(OutboxRelay):
 
     async def run(self, stop: asyncio.Event) -> None:
         """Nudged documents are published at once (read by `_id`); a full sweep, which FerretDB answers
-        by scanning, runs only every SWEEP_SECONDS to catch what a crash left behind."""
-        last_sweep = 0.0
+        by scanning, runs at start and then at the pace of `sweep_backoff`, to catch what a crash left."""
+        next_sweep = 0.0
+        backoff = sweep_backoff(self._sweep_interval)
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._sweep_interval)
+                await asyncio.wait_for(self._wakeup.wait(), timeout=WAKE_SECONDS)  # and see `stop` soon
             self._wakeup.clear()
             nudged, self._nudged = list(self._nudged), set()
             try:
                 for start in range(0, len(nudged), BATCH):
-                    await self._publish(await find_by_ids(self._docs, nudged[start : start + BATCH], {"outbox": 1}))
-                if time.monotonic() - last_sweep >= SWEEP_SECONDS:
-                    last_sweep = time.monotonic()
-                    while await self.sweep() >= BATCH and not stop.is_set():
-                        pass
+                    try:
+                        await self._publish(await find_by_ids(self._docs, nudged[start : start + BATCH], {"outbox": 1}))
+                    except Exception:
+                        self.retry_soon(nudged[start:])
+                        raise
+                if time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + self._sweep_interval  # also the pace after a failed sweep
+                    found = swept = await self.sweep()
+                    while swept >= BATCH and not stop.is_set():
+                        swept = await self.sweep()
+                        found += swept
+                    next_sweep = time.monotonic() + backoff.next_wait(found > 0)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox relay failed; will retry")
+                await pause_after_failure(stop, RETRY_SECONDS)
         await self.sweep()
 
     async def sweep(self, limit: int = BATCH) -> int:

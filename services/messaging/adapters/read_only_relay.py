@@ -25,6 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
+from c360.by_id import find_by_ids
 from c360.kafka.publisher import KafkaPublisher
 from c360.outbox import OutboxRecord, outbox_fields, outbox_push
 
@@ -78,8 +79,11 @@ class ReadOnlyRelay:
             self._wakeup.clear()
             try:
                 nudged, self._nudged = self._nudged, set()
-                for collection in self._collections:
-                    await self._publish(collection.find({"_id": {"$in": list(nudged)}}, {"outbox": 1}))
+                try:
+                    await self._publish_nudged(list(nudged))
+                except Exception:
+                    self._nudged |= nudged  # retried at the next wake-up, not left to the rare sweep
+                    raise
                 if time.monotonic() - last_sweep >= self._interval:
                     await self.sweep(self._window)
                     last_sweep = time.monotonic()
@@ -87,6 +91,14 @@ class ReadOnlyRelay:
                 raise
             except Exception:
                 log.exception("event relay failed; will retry")
+
+    async def _publish_nudged(self, nudged: list[Any]) -> None:
+        """Reads the nudged documents by `_id` one by one: on FerretDB an `$in`, even an empty one, reads the
+        whole collection, and this runs at every wake-up."""
+        if not nudged:
+            return
+        for collection in self._collections:
+            await self._publish_documents(await find_by_ids(collection, nudged, {"outbox": 1}))
 
     async def sweep(self, window: timedelta) -> int:
         since = datetime.now(UTC) - window
@@ -97,13 +109,15 @@ class ReadOnlyRelay:
         return published
 
     async def _publish(self, documents: AsyncCursor[Document]) -> int:
+        return await self._publish_documents([doc async for doc in documents])
+
+    async def _publish_documents(self, documents: list[Document]) -> int:
         """Publishes the events of `documents` not yet marked published, in order."""
-        records = [OutboxRecord.from_document(r) async for doc in documents for r in doc.get("outbox") or []]
+        records = [OutboxRecord.from_document(r) for doc in documents for r in doc.get("outbox") or []]
         if not records:
             return 0
-        done = {
-            d["_id"] async for d in self._published.find({"_id": {"$in": [r.event_id for r in records]}}, {"_id": 1})
-        }
+        marked = await find_by_ids(self._published, [r.event_id for r in records], {"_id": 1})
+        done = {d["_id"] for d in marked}
         published = 0
         for record in records:
             if record.event_id in done:

@@ -35,6 +35,7 @@ from services.profile.adapters.import_outbox import ImportOutbox, Rebuild, Stage
 from services.profile.adapters.mongo_bulk_customers import MongoBulkCustomers
 from services.profile.adapters.mongo_import_jobs import MongoImportJobs
 from services.profile.app.import_file import read_rows, structure_check
+from services.profile.app.ports import EventNotifier
 from services.profile.domain.csv_format import ImportRow
 from services.profile.domain.customer import Customer, ProfileRules, new_referral_code
 from services.profile.domain.import_plan import BatchPlan, BatchPlanner, RowError
@@ -51,6 +52,7 @@ class ImportCustomers:
     staged_events: ImportOutbox
     rules: ProfileRules
     events_topic: str
+    notifier: EventNotifier  # publishes the updates' events, which ride in the customers' outboxes
     _running: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def start(self, chunks: AsyncIterator[bytes], dry_run: bool, file_name: str, actor: str) -> str:
@@ -161,6 +163,8 @@ class ImportCustomers:
         refused_ids = {created[i][0].id for i in refused}
         await self.bulk.hold_mobiles([c for c, _line in created if c.mobile in unclaimed and c.id not in refused_ids])
         await self.bulk.update_names(updates)
+        for customer, _events in updates:
+            self.notifier.nudge(customer.id)
         return self.staged_events.release(batch_id, [e for e in new_events if e.key not in refused_ids])
 
     def _event(self, customer: Customer, payload: Message, actor: str, now: datetime) -> OutboxRecord:

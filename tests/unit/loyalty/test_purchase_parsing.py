@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from services.loyalty.bootstrap import purchase_schema_check
 from services.loyalty.domain.purchase import InvalidPurchase, parse_purchase
@@ -59,3 +60,29 @@ def test_missing_required_field_is_a_schema_violation() -> None:
 def test_time_without_zone_is_refused() -> None:
     with pytest.raises(InvalidPurchase, match="time zone"):
         parse_purchase(example(occurred_at="2026-11-20T09:15:00"), CHECK)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"total": "12,50"},
+        {"total": 12},
+        {"currency": "idr"},
+        {"currency": "IDRX"},
+        {"occurred_at": 5},
+        {"items": "none"},
+        {"items": [{"sku": "A", "quantity": "two", "unit_price": "1"}]},
+        {"items": [{"sku": "A", "quantity": 1, "unit_price": "-1"}]},
+        {"customer": {}},
+        {"customer": "+6281234567890"},
+        {"kind": "GIFT"},
+        {"coupon_codes": [7]},
+        {"unexpected_field": True},
+    ],
+)
+def test_the_fast_check_refuses_exactly_what_the_reference_validator_refuses(change: dict[str, object]) -> None:
+    """The compiled validator only says "valid" first; an event it passes must pass the reference too."""
+    contract = json.loads(EXAMPLE.with_name("purchase-event.schema.json").read_text())
+    event = json.loads(example(**change))
+    assert bool(CHECK(event)) == (not Draft202012Validator(contract).is_valid(event))

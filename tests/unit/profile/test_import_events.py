@@ -18,7 +18,7 @@ TOPIC = "profile.events"
 
 def test_a_rebuilt_registration_is_the_event_the_import_built_id_time_actor_trace_and_all() -> None:
     customer = new_customer(Registration(first_name="Ana", mobile="081234567890"), ProfileRules(), "c1", NOW, "ABC2345")
-    imports = ImportCustomers(None, None, None, ProfileRules(), TOPIC)  # type: ignore[arg-type]
+    imports = ImportCustomers(None, None, None, ProfileRules(), TOPIC, None)  # type: ignore[arg-type]
     built = imports._event(customer, customer_registered(customer), "import:j1", NOW)
     built_envelope = parse_envelope(built.value)
     staged = StagedEvent(built.event_id, "import:j1", NOW, built.correlation_id, {"traceparent": "00-ab-cd-01"})
