@@ -92,3 +92,46 @@ async def test_the_loyalty_lists_cost_one_call_each_whatever_the_arguments_and_f
     assert loyalty["otps"] == []
     # BatchGetAccounts, one ListLedger for both pages, one ListOtps: the fields found their prefetched pages.
     assert body["extensions"]["rpcCalls"] == {"profile": 1, "loyalty": 3}
+
+
+VIEW = """
+query View($id: ID!, $n: Int!, $channel: Channel) {
+  customer360(id: $id) {
+    ...Record
+    metrics { orders }
+    purchases(first: $n) { edges { node { transactionId } } }
+    coupons { active(first: 5) { edges { node { code } } } lapsed { edges { node { code } } } }
+    messaging {
+      communications(first: $n, channel: $channel) { edges { node { id } } }
+      inbox { edges { node { id } } }
+      campaignsReceived(first: 3) { edges { node { campaign } } }
+      whatsappSessionOpenUntil
+    }
+  }
+}
+fragment Record on Customer360 {
+  profile { firstName }
+  timeline(first: $n) { edges { node { type } } }
+  notes(first: 2) { edges { node { id } } }
+  loyalty { pointsBalance history(first: 3) { edges { node { points } } } }
+}"""
+# One call per list: the sections' loads start beside the record with the keys their fields load.
+ONE_CALL_PER_LIST = {"profile": 3, "loyalty": 3, "coupons": 1, "messaging": 4}
+
+
+async def test_a_view_starts_every_section_with_the_record_and_costs_one_call_per_list(
+    gateway: GraphQLClient,
+) -> None:
+    customer = await register(gateway)
+
+    body = await gateway.execute(VIEW, id=customer["id"], n=4, channel="SMS")
+
+    assert "errors" not in body, body
+    assert body["data"]["customer360"]["profile"]["firstName"] == "Ana"
+    assert body["extensions"]["rpcCalls"] == ONE_CALL_PER_LIST
+
+    # The sections did not wait for the profile to answer: for an id with no customer they were asked too.
+    missing = await gateway.execute(VIEW, id="no-such-customer", n=4, channel=None)
+    assert "errors" not in missing, missing
+    assert missing["data"]["customer360"] is None
+    assert missing["extensions"]["rpcCalls"] == ONE_CALL_PER_LIST

@@ -11,6 +11,13 @@ from gateway.features.coupons.types import CouponConnection
 DEFAULT_PAGE = 20
 
 
+SECTIONS = {"active": "ACTIVE", "applied": "APPLIED", "lapsed": "LAPSED"}  # field -> the backend's section
+
+
+def page_key(customer_id: str, section: str, first: int | None, after: str | None) -> tuple[str, str, int, str]:
+    return (customer_id, section, first if first is not None else DEFAULT_PAGE, after or "")
+
+
 @strawberry.type
 class Coupons:
     """One customer's coupons, newest first; every list of every customer in a response is one batch call."""
@@ -18,9 +25,7 @@ class Coupons:
     customer_id: strawberry.Private[str]
 
     async def _page(self, info: GatewayInfo, section: str, first: int | None, after: str | None) -> CouponConnection:
-        page = await info.context.loaders.get(coupon_pages).load(
-            (self.customer_id, section, first if first is not None else DEFAULT_PAGE, after or "")
-        )
+        page = await info.context.loaders.get(coupon_pages).load(page_key(self.customer_id, section, first, after))
         return CouponConnection.of(page)
 
     @strawberry.field(description="Coupons the customer can still use.")

@@ -8,7 +8,9 @@ from customer360.profile.v1 import profile_pb2
 
 from gateway.context import GatewayInfo
 from gateway.errors import backend_failure
+from gateway.features.customer360.prefetch import start_sections
 from gateway.features.customer360.types import Customer360
+from gateway.features.prefetching import selections_of
 from gateway.features.profile.loaders import customers_by_id
 from gateway.features.profile.queries import ProfileQueries
 from gateway.permissions import Role, requires
@@ -21,7 +23,9 @@ class Customer360Queries(ProfileQueries):
         permission_classes=[requires(Role.VIEWER)],
     )
     async def customer360(self, info: GatewayInfo, id: strawberry.ID) -> Customer360 | None:
-        record = await info.context.loaders.get(customers_by_id).load(str(id))
+        record_load = info.context.loaders.get(customers_by_id).load(str(id))
+        start_sections(info.context.loaders, selections_of(info), str(id))  # with the record, not after it
+        record = await record_load
         return Customer360(id=strawberry.ID(record.id)) if record else None
 
     @strawberry.field(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from customer360.loyalty.v1 import loyalty_pb2
 
@@ -11,6 +13,11 @@ from gateway.features.loyalty.metrics_types import CustomerMetrics, PurchaseConn
 from gateway.features.loyalty.paging import page_size
 from gateway.features.loyalty.prefetch import start_loyalty_lists
 from gateway.features.loyalty.types import Loyalty
+from gateway.features.prefetching import selections_of
+
+
+def purchases_key(customer_id: str, first: int | None, after: str | None, search: str | None) -> tuple[Any, ...]:
+    return (customer_id, page_size(first), after or "", (search or "").strip())
 
 
 async def _account(info: GatewayInfo, customer_id: str) -> loyalty_pb2.Account:
@@ -25,7 +32,7 @@ class LoyaltySection:
 
     @strawberry.field
     async def loyalty(self, info: GatewayInfo) -> Loyalty | None:
-        start_loyalty_lists(info, str(self.id))
+        start_loyalty_lists(info.context.loaders, selections_of(info), str(self.id))
         return Loyalty(account=await _account(info, str(self.id)))
 
     @strawberry.field(description="Spend metrics, current within a second of a purchase.")
@@ -36,5 +43,5 @@ class LoyaltySection:
     async def purchases(
         self, info: GatewayInfo, first: int | None = 20, after: str | None = None, search: str | None = None
     ) -> PurchaseConnection | None:
-        key = (str(self.id), page_size(first), after or "", (search or "").strip())
+        key = purchases_key(str(self.id), first, after, search)
         return PurchaseConnection.of(await info.context.loaders.get(purchase_pages).load(key))

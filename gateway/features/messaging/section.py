@@ -25,6 +25,19 @@ def _first(first: int | None) -> int:
     return first
 
 
+def communications_key(
+    customer_id: str, first: int | None, after: str | None, channel: str
+) -> tuple[str, int, int, str]:
+    """`channel`: a Channel's name, or "" for every channel."""
+    code = messaging_pb2.Channel.Value(f"CHANNEL_{channel}") if channel else 0
+    return (customer_id, int(code), _first(first), after or "")
+
+
+def page_key(customer_id: str, first: int | None, after: str | None) -> tuple[str, int, str]:
+    """The loader key of an inbox or campaigns-received page."""
+    return (customer_id, _first(first), after or "")
+
+
 @strawberry.type
 class Messaging:
     """One customer's messages; every list of every customer in a response is one batch call."""
@@ -35,20 +48,19 @@ class Messaging:
     async def communications(
         self, info: GatewayInfo, first: int | None = 20, after: str | None = None, channel: Channel | None = None
     ) -> MessageConnection:
-        code = messaging_pb2.Channel.Value(f"CHANNEL_{channel.value}") if channel else 0
-        key = (self.customer_id, int(code), _first(first), after or "")
+        key = communications_key(self.customer_id, first, after, channel.value if channel else "")
         return MessageConnection.of(await info.context.loaders.get(message_pages).load(key))
 
     @strawberry.field(description="The app inbox, newest first.")
     async def inbox(self, info: GatewayInfo, first: int | None = 20, after: str | None = None) -> InboxConnection:
-        key = (self.customer_id, _first(first), after or "")
+        key = page_key(self.customer_id, first, after)
         return InboxConnection.of(await info.context.loaders.get(inbox_pages).load(key))
 
     @strawberry.field(description="Campaign messages (coupons, newsletters) that reached the customer.")
     async def campaigns_received(
         self, info: GatewayInfo, first: int | None = 20, after: str | None = None
     ) -> CampaignReceivedConnection:
-        key = (self.customer_id, _first(first), after or "")
+        key = page_key(self.customer_id, first, after)
         return CampaignReceivedConnection.of(await info.context.loaders.get(campaign_pages).load(key))
 
     @strawberry.field(description="When the WhatsApp 24-hour window closes; null when it is closed.")

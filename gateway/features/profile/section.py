@@ -19,6 +19,11 @@ def _size(first: int | None) -> int:
     return first or 20
 
 
+def page_key(customer_id: str, first: int | None, after: str | None) -> tuple[str, int, str]:
+    """The loader key of a timeline or notes page."""
+    return (customer_id, _size(first), after or "")
+
+
 @strawberry.type
 class ProfileSection:
     id: strawberry.ID
@@ -34,10 +39,10 @@ class ProfileSection:
     async def timeline(
         self, info: GatewayInfo, first: int | None = 20, after: str | None = None
     ) -> TimelineConnection | None:
-        page = await info.context.loaders.get(timeline_pages).load((str(self.id), _size(first), after or ""))
+        page = await info.context.loaders.get(timeline_pages).load(page_key(str(self.id), first, after))
         return TimelineConnection.of(page)
 
     @strawberry.field(description="Agents' notes, newest first; anyone may read them.")
     async def notes(self, info: GatewayInfo, first: int | None = 20, after: str | None = None) -> NoteConnection | None:
-        page = await info.context.loaders.get(note_pages).load((str(self.id), _size(first), after or ""))
+        page = await info.context.loaders.get(note_pages).load(page_key(str(self.id), first, after))
         return NoteConnection.of(page)
