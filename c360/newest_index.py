@@ -28,6 +28,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import bounded, find_by_ids
+from c360.known_documents import KnownDocuments, after_update
 from c360.mongo import insert_new
 
 Document = dict[str, Any]
@@ -48,14 +49,16 @@ class NewestLists:
 
     A list is JSON text (`<name>_text`), not an array of documents: FerretDB 1.24 converts every nested
     document of a document it reads or writes, which made an append to two lists of 50 cost about twice a
-    read and a compare-and-set of the same lists as text (measured). An append is that: read by `_id`,
-    merge, write guarded by the document's version, again if another writer came first. Documents written
+    read and a compare-and-set of the same lists as text (measured). An append is that: read by `_id`
+    (or start from the copy this process last wrote, c360/known_documents.py), merge, write guarded by the
+    document's version, again if another writer came first. Documents written
     before as arrays (`<name>`, `<name>_n`) are read too, and rewritten as text by their next append."""
 
     def __init__(self, collection: AsyncCollection[Document], keep: int = KEEP) -> None:
         self._docs = collection
         self._keep = keep
         self._backfilled: set[str] = set()
+        self._known = KnownDocuments()  # the lists as this process last wrote them: appends start there
 
     def index(self, name: str) -> NewestIndex:
         return NewestIndex(self, name)
@@ -64,7 +67,7 @@ class NewestLists:
         """Appends to the named lists in one atomic update by `_id`; each keeps its newest `keep`."""
         pushed = {name: entries for name, entries in lists.items() if entries}
         while pushed:
-            doc = await self._docs.find_one({"_id": owner})
+            doc = self._known.get(owner) or await self._docs.find_one({"_id": owner})  # c360/known_documents.py
             if doc is None:
                 if await self._insert_new({owner: pushed}):
                     return
@@ -79,7 +82,9 @@ class NewestLists:
                 legacy.update({field: "" for field in (name, f"{name}_n") if field in doc})
             update: Document = {"$set": changes, **({"$unset": legacy} if legacy else {})}
             if (await self._docs.update_one({"_id": owner, "v": doc["v"]}, update)).modified_count:
+                self._known.remember(owner, after_update(doc, update))
                 return
+            self._known.forget(owner)
             await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: let the winner's write land
 
     async def add_many(self, entries: Iterable[tuple[str, str, Entry]], new_owners: Set[str] = frozenset()) -> None:
@@ -104,7 +109,11 @@ class NewestLists:
                     doc[f"{name}_trimmed"] = True
             docs.append(doc)
         owners = list(by_owner)  # the documents' order
-        return set(owners) - {owners[position] for position in await insert_new(self._docs, docs)}
+        created = set(owners) - {owners[position] for position in await insert_new(self._docs, docs)}
+        for doc in docs:
+            if doc["_id"] in created:
+                self._known.remember(doc["_id"], doc)
+        return created
 
     async def get(self, owner: str, name: str) -> Newest | None:
         """None while the list may miss items stored before it existed (the caller scans)."""

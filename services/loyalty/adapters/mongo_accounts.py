@@ -1,6 +1,7 @@
 """Points accounts in MongoDB, changed by compare-and-set on a version number.
 
-Each apply reads the account, computes the new state in Python (domain/account.py),
+Each apply reads the account (or starts from the copy this process last wrote, see
+c360/known_documents.py), computes the new state in Python (domain/account.py),
 and writes it only if the version is unchanged; the last applied change ids ride
 along with the balance they left, so a retried change is recognised and answered
 with its original result. One document, one atomic write: no transaction needed.
@@ -23,6 +24,7 @@ from pymongo.errors import DuplicateKeyError
 
 from c360.by_id import find_by_ids
 from c360.events import new_envelope, to_outbox
+from c360.known_documents import KnownDocuments, after_update
 from c360.mongo import insert_new
 from c360.outbox import OutboxRecord, OutboxRelay, outbox_push
 from services.loyalty.adapters.account_documents import (
@@ -53,6 +55,7 @@ class MongoAccountRepository:
         self._events_topic = events_topic
         self.relay: OutboxRelay | None = None
         self.locks = DocumentLocks()
+        self._known = KnownDocuments()
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("next_lot_expiry", ASCENDING)], name="by_next_lot_expiry")
@@ -132,8 +135,11 @@ class MongoAccountRepository:
     async def _try_update(
         self, customer_id: str, change: Any, actor: str
     ) -> list[AppliedOperation | InsufficientPoints] | None:
-        """One read-compute-write round; None when another writer changed the account meanwhile."""
-        doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
+        """One read-compute-write round; None when another writer changed the account meanwhile. The round
+        starts from the account as this process last wrote it, if it is known (c360/known_documents.py)."""
+        doc = known = self._known.get(customer_id)
+        if doc is None:
+            doc = await self.collection.find_one({"_id": customer_id}, {"outbox": 0})
         if doc is None:
             await self.open(customer_id)
             return None
@@ -143,6 +149,9 @@ class MongoAccountRepository:
         state, review = review_tier(state, self._tiers, now)
         move = move or review
         if not new_ops and move is None and not _review_moved(doc, state):
+            if known is not None:  # nothing to write means no guard: decide on the stored account instead
+                self._known.forget(customer_id)
+                return None
             return list(results)
         update: Document = {"$set": {**state_fields(state), "version": doc["version"] + 1}}
         update["$set"][OPERATIONS] = operations_text([*remembered.values(), *new_ops][-REMEMBERED_OPERATIONS:])
@@ -153,11 +162,13 @@ class MongoAccountRepository:
             update["$push"] = pushed["$push"]
             update["$set"].update(pushed["$set"])
         result = await self.collection.update_one({"_id": customer_id, "version": doc["version"]}, update)
-        if result.modified_count == 1:
-            if move is not None and self.relay is not None:
-                self.relay.nudge(customer_id)
-            return list(results)
-        return None
+        if result.modified_count != 1:
+            self._known.forget(customer_id)
+            return None
+        self._known.remember(customer_id, after_update(doc, update))
+        if move is not None and self.relay is not None:
+            self.relay.nudge(customer_id)
+        return list(results)
 
     def _tier_event(self, customer_id: str, move: TierMove, actor: str) -> OutboxRecord:
         payload = loyalty_events_pb2.TierChanged(from_tier=move.from_tier, to_tier=move.to_tier, reason=move.reason)
