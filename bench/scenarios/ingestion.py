@@ -89,13 +89,7 @@ async def wait_ingested(
     record, only the broker is asked (loyalty commits a fetch's offsets once it stored the whole fetch).
     Then every purchase is checked in the store, by `_id`; should any be missing, the moment is when the
     last one showed. Reading the store all along, as before, took store time from the ingestion timed."""
-    topic = f"{stack.config.topic_prefix}purchases"
-    started = time.perf_counter()
-    async with GroupLag(stack.config.kafka_bootstrap, f"{stack.config.topic_prefix}loyalty", topic) as lag:
-        while (left := await lag.records()) > 0:  # another process consumes: polling the broker is the way
-            if time.perf_counter() - started > limit:
-                raise TimeoutError(f"loyalty left {left} purchases uncommitted after {limit:.0f}s")
-            await asyncio.sleep(poll)
+    await wait_committed(stack, poll, limit)
     caught_up = time.perf_counter()
     found = await bounded([partial(_ingested, db, purchase_id) for purchase_id in purchase_ids])
     missing = [p for p, done in zip(purchase_ids, found, strict=True) if not done]
@@ -103,6 +97,17 @@ async def wait_ingested(
         return caught_up
     await _wait_each(db, missing, poll)
     return time.perf_counter()
+
+
+async def wait_committed(stack: Stack, poll: float = 0.1, limit: float = 1800.0) -> None:
+    """Until loyalty has committed every record of the `purchases` topic (it commits a fetch once stored)."""
+    topic = f"{stack.config.topic_prefix}purchases"
+    started = time.perf_counter()
+    async with GroupLag(stack.config.kafka_bootstrap, f"{stack.config.topic_prefix}loyalty", topic) as lag:
+        while (left := await lag.records()) > 0:  # another process consumes: polling the broker is the way
+            if time.perf_counter() - started > limit:
+                raise TimeoutError(f"loyalty left {left} purchases uncommitted after {limit:.0f}s")
+            await asyncio.sleep(poll)
 
 
 async def _wait_each(db: Any, purchase_ids: list[str], poll: float, limit: float = 1800.0) -> None:
@@ -130,10 +135,13 @@ async def _ingested(db: Any, purchase_id: str) -> bool:
 
 
 async def wait_history(stack: Stack, count: int) -> None:
-    """Until loyalty has stored `count` purchases with their ledger entries."""
+    """Until loyalty has stored `count` purchases with their ledger entries: the broker is asked until loyalty
+    has committed every record, then the store is counted (counting all along scanned both collections every
+    second, which at 200,000 purchases kept the store busy and slowed the very seeding it waited for)."""
+    await wait_committed(stack)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.config.mongodb_uri)
     try:
-        await wait_stored(client[f"{stack.config.database_prefix}loyalty"], count, poll=1.0)
+        await wait_stored(client[f"{stack.config.database_prefix}loyalty"], count, poll=5.0)
     finally:
         await client.close()
 
