@@ -5,33 +5,64 @@ per level for loads whose keys depend only on the customer and the field's argum
 resolver higher up starts those loads at once; the fields then find their pages in the
 DataLoaders. A key computed differently here costs one extra RPC, never a wrong page (the
 field loads its own), and an argument the field will refuse is simply not started.
+
+The selections are read from graphql-core's field nodes, and only as deep as a prefetch
+looks: Strawberry's `info.selected_fields` converts the whole selection tree with every
+argument and directive, which cost 10 % of the gateway's CPU under load (measured).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import FieldNode, FragmentSpreadNode, GraphQLResolveInfo, InlineFragmentNode, SelectionSetNode
+from graphql.utilities import value_from_ast_untyped
 
 
-def selections_of(info: Any) -> list[Any]:
-    """What the query selects under the field being resolved."""
-    return list(info.selected_fields[0].selections) if info.selected_fields else []
+@dataclass(frozen=True)
+class Selected:
+    """One selected field: its name, its arguments (variables filled in) and what it selects."""
+
+    node: FieldNode
+    query: GraphQLResolveInfo[Any]
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    @cached_property
+    def arguments(self) -> dict[str, Any]:
+        given: Any = self.query.variable_values  # a dict here; a VariableValues in graphql-core's types
+        variables = getattr(given, "coerced", given)
+        return {a.name.value: value_from_ast_untyped(a.value, variables) for a in self.node.arguments or ()}
+
+    @property
+    def selections(self) -> list[Selected]:
+        return list(_selected(self.query, self.node.selection_set))
 
 
-def fields(selections: list[Any]) -> Iterator[SelectedField]:
-    """The fields selected, fragments flattened."""
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            yield selection
-        elif isinstance(selection, FragmentSpread | InlineFragment):
-            yield from fields(selection.selections)
+def selections_of(info: Any) -> list[Selected]:
+    """What the query selects under the field being resolved (fragments flattened)."""
+    query: GraphQLResolveInfo[Any] = info._raw_info  # Strawberry's Info wraps graphql-core's
+    return [s for node in query.field_nodes for s in _selected(query, node.selection_set)]
+
+
+def _selected(query: GraphQLResolveInfo[Any], selection_set: SelectionSetNode | None) -> Iterator[Selected]:
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            yield Selected(selection, query)
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _selected(query, selection.selection_set)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in query.fragments:
+            yield from _selected(query, query.fragments[selection.name.value].selection_set)
 
 
 def number(value: Any) -> int | None:
-    """An integer argument: literals come as the query's text ("20"), variables as given."""
+    """An integer argument, as the query gave it."""
     return None if value is None else int(value)
 
 

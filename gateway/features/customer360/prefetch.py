@@ -10,7 +10,6 @@ For an id with no customer the section loads are wasted (each backend answers an
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from gateway.errors import CodedError
 from gateway.features.coupons.loaders import coupon_pages
@@ -22,17 +21,17 @@ from gateway.features.loyalty.section import purchases_key
 from gateway.features.messaging.loaders import campaign_pages, inbox_pages, message_pages, whatsapp_windows
 from gateway.features.messaging.section import communications_key
 from gateway.features.messaging.section import page_key as messaging_key
-from gateway.features.prefetching import enum_name, fields, number, started
+from gateway.features.prefetching import Selected, enum_name, number, started
 from gateway.features.profile.loaders import note_pages, timeline_pages
 from gateway.features.profile.section import page_key as profile_key
 from gateway.loaders import Loaders
 
-Start = Callable[[Loaders, Any, str], None]  # (loaders, a selected field, customer id)
+Start = Callable[[Loaders, Selected, str], None]  # (loaders, a selected field, customer id)
 
 
-def start_sections(loaders: Loaders, selections: list[Any], customer_id: str) -> None:
+def start_sections(loaders: Loaders, selections: list[Selected], customer_id: str) -> None:
     """`selections`: those of a `customer360` field."""
-    for field in fields(selections):
+    for field in selections:
         start = SECTION_STARTS.get(field.name)
         if start is None:
             continue
@@ -42,40 +41,40 @@ def start_sections(loaders: Loaders, selections: list[Any], customer_id: str) ->
             continue  # an argument the field itself will refuse, or read otherwise: it loads its own page
 
 
-def _page(field: Any) -> tuple[int | None, str | None]:
+def _page(field: Selected) -> tuple[int | None, str | None]:
     return number(field.arguments.get("first")), field.arguments.get("after")
 
 
-def _loyalty(loaders: Loaders, field: Any, customer_id: str) -> None:
+def _loyalty(loaders: Loaders, field: Selected, customer_id: str) -> None:
     started(loaders.get(accounts_by_customer).load(customer_id))
-    start_loyalty_lists(loaders, list(field.selections), customer_id)
+    start_loyalty_lists(loaders, field.selections, customer_id)
 
 
-def _metrics(loaders: Loaders, field: Any, customer_id: str) -> None:
+def _metrics(loaders: Loaders, field: Selected, customer_id: str) -> None:
     started(loaders.get(accounts_by_customer).load(customer_id))
 
 
-def _purchases(loaders: Loaders, field: Any, customer_id: str) -> None:
+def _purchases(loaders: Loaders, field: Selected, customer_id: str) -> None:
     key = purchases_key(customer_id, *_page(field), field.arguments.get("search"))
     started(loaders.get(purchase_pages).load(key))
 
 
-def _timeline(loaders: Loaders, field: Any, customer_id: str) -> None:
+def _timeline(loaders: Loaders, field: Selected, customer_id: str) -> None:
     started(loaders.get(timeline_pages).load(profile_key(customer_id, *_page(field))))
 
 
-def _notes(loaders: Loaders, field: Any, customer_id: str) -> None:
+def _notes(loaders: Loaders, field: Selected, customer_id: str) -> None:
     started(loaders.get(note_pages).load(profile_key(customer_id, *_page(field))))
 
 
-def _coupons(loaders: Loaders, field: Any, customer_id: str) -> None:
-    for page in fields(list(field.selections)):
+def _coupons(loaders: Loaders, field: Selected, customer_id: str) -> None:
+    for page in field.selections:
         if (section := COUPON_SECTIONS.get(page.name)) is not None:
             started(loaders.get(coupon_pages).load(coupon_key(customer_id, section, *_page(page))))
 
 
-def _messaging(loaders: Loaders, field: Any, customer_id: str) -> None:
-    for page in fields(list(field.selections)):
+def _messaging(loaders: Loaders, field: Selected, customer_id: str) -> None:
+    for page in field.selections:
         if page.name == "communications":
             channel = enum_name(page.arguments.get("channel"))
             started(loaders.get(message_pages).load(communications_key(customer_id, *_page(page), channel)))

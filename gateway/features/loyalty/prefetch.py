@@ -6,21 +6,19 @@ arrived, so on their own they would wait one round trip for it (gateway/features
 
 from __future__ import annotations
 
-from typing import Any
-
 from gateway.errors import CodedError
 from gateway.features.loyalty.loaders import ledger_pages, otps_by_customer
 from gateway.features.loyalty.paging import page_size
-from gateway.features.prefetching import enum_name, fields, number, started
+from gateway.features.prefetching import Selected, enum_name, number, started
 from gateway.loaders import Loaders
 
 HISTORY_FIRST = 20  # the defaults of Loyalty.history and Loyalty.otps
 OTPS_FIRST = 10
 
 
-def start_loyalty_lists(loaders: Loaders, selections: list[Any], customer_id: str) -> None:
+def start_loyalty_lists(loaders: Loaders, selections: list[Selected], customer_id: str) -> None:
     """`selections`: those of a `loyalty` field."""
-    for field in fields(selections):
+    for field in selections:
         arguments = field.arguments
         try:
             if field.name == "history":
