@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -36,13 +37,20 @@ class GroupLag:
         await self._admin.close()
 
     async def records(self) -> int:
-        partitions = [TopicPartition(self._topic, p) for p in self._ends.partitions_for_topic(self._topic) or ()]
-        if not partitions:
+        if not self._partitions():
             await self._ends.topics()  # refreshes the metadata the partitions come from
-            partitions = [TopicPartition(self._topic, p) for p in self._ends.partitions_for_topic(self._topic) or ()]
+        partitions = self._partitions()
         committed = await self._admin.list_consumer_group_offsets(self._group, partitions=partitions)
         end = await self._ends.end_offsets(partitions) if partitions else {}
-        return sum(max(0, end[tp] - (committed[tp].offset if tp in committed else 0)) for tp in partitions)
+        return _uncommitted(partitions, end, committed)
+
+    def _partitions(self) -> list[TopicPartition]:
+        return [TopicPartition(self._topic, p) for p in self._ends.partitions_for_topic(self._topic) or ()]
+
+
+def _uncommitted(partitions: list[TopicPartition], end: dict[TopicPartition, int], committed: dict[Any, Any]) -> int:
+    """Records past each partition's committed offset (a partition never committed counts from 0)."""
+    return sum(max(0, end[tp] - (committed[tp].offset if tp in committed else 0)) for tp in partitions)
 
 
 async def consumer_lag(bootstrap: str, prefix: str) -> int:
@@ -60,7 +68,7 @@ async def consumer_lag(bootstrap: str, prefix: str) -> int:
             described = await admin.describe_topics(topics) if topics else []
             partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
             end = await ends.end_offsets(partitions) if partitions else {}
-            lag += sum(max(0, end[tp] - (committed[tp].offset if tp in committed else 0)) for tp in partitions)
+            lag += _uncommitted(partitions, end, committed)
         return lag
     finally:
         await ends.stop()

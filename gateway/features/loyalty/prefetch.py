@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gateway.errors import CodedError
 from gateway.features.loyalty.loaders import ledger_pages, otps_by_customer
-from gateway.features.loyalty.paging import page_size
+from gateway.features.loyalty.types import history_key, otps_key
 from gateway.features.prefetching import Selected, enum_name, number, started
 from gateway.loaders import Loaders
 
@@ -22,11 +22,11 @@ def start_loyalty_lists(loaders: Loaders, selections: list[Selected], customer_i
         arguments = field.arguments
         try:
             if field.name == "history":
-                first = page_size(number(arguments.get("first", HISTORY_FIRST)))
-                key = (customer_id, first, arguments.get("after") or "", enum_name(arguments.get("type")))
-                started(loaders.get(ledger_pages).load(key))
+                first = number(arguments.get("first", HISTORY_FIRST))
+                page = history_key(customer_id, first, arguments.get("after"), enum_name(arguments.get("type")))
+                started(loaders.get(ledger_pages).load(page))
             elif field.name == "otps":
-                first = page_size(number(arguments.get("first", OTPS_FIRST)))
-                started(loaders.get(otps_by_customer).load((customer_id, first)))
+                recent = otps_key(customer_id, number(arguments.get("first", OTPS_FIRST)))
+                started(loaders.get(otps_by_customer).load(recent))
         except (CodedError, TypeError, ValueError):
             continue  # an argument the field itself will refuse, or read otherwise: it loads its own page

@@ -15,6 +15,15 @@ from gateway.features.loyalty.loaders import ledger_pages, otps_by_customer
 from gateway.features.loyalty.paging import page_size, slice_after
 
 
+def history_key(customer_id: str, first: int | None, after: str | None, entry_type: str) -> tuple[str, int, str, str]:
+    """The loader key of a ledger page; `entry_type`: a LedgerEntryType's name, or "" for every type."""
+    return (customer_id, page_size(first), after or "", entry_type)
+
+
+def otps_key(customer_id: str, first: int | None) -> tuple[str, int]:
+    return (customer_id, page_size(first))
+
+
 @strawberry.enum
 class LedgerEntryType(Enum):
     EARN = "EARN"
@@ -188,7 +197,7 @@ class Loyalty:
     async def history(
         self, info: GatewayInfo, first: int | None = 20, after: str | None = None, type: LedgerEntryType | None = None
     ) -> LedgerConnection:
-        key = (self.account.customer_id, page_size(first), after or "", type.value if type else "")
+        key = history_key(self.account.customer_id, first, after, type.value if type else "")
         page = await info.context.loaders.get(ledger_pages).load(key)
         edges = [LedgerEdge(cursor=c, node=LedgerEntry.of(e)) for c, e in zip(page.cursors, page.entries, strict=True)]
         end = edges[-1].cursor if edges else None
@@ -204,5 +213,5 @@ class Loyalty:
 
     @strawberry.field(description="Recent redemption codes, masked, newest first.")
     async def otps(self, info: GatewayInfo, first: int | None = 10) -> list[OtpRecord]:
-        found = await info.context.loaders.get(otps_by_customer).load((self.account.customer_id, page_size(first)))
+        found = await info.context.loaders.get(otps_by_customer).load(otps_key(self.account.customer_id, first))
         return [OtpRecord.of(otp) for otp in found]
